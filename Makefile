@@ -1,0 +1,39 @@
+# The index of commands. `make help` lists them.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PORT ?= 8000
+
+.PHONY: help setup demo test lint format messages bench
+
+help: ## show this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## install uv (if missing) and the locked Python dependencies
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	$(UV) run python manage.py compilemessages --ignore=.venv -v 0
+
+demo: setup ## set everything up and start the app with the demo region (SQLite)
+	$(UV) run python manage.py migrate --no-input -v 0
+	$(UV) run python manage.py load_editions
+	$(UV) run python manage.py load_demo
+	$(UV) run python manage.py runserver $(PORT)
+
+test: setup ## lint + the full test suite (DATABASE_URL selects PostgreSQL)
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run pytest
+
+lint: ## ruff lint + format check
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: ## apply ruff's fixes and formatting
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+messages: ## refresh the translation catalogues (Indonesian source, English translation)
+	$(UV) run python manage.py makemessages -l en --ignore=.venv --no-obsolete
+
+bench: ## run the benchmarks (numbers and ratios, not pass/fail)
+	$(UV) run python bench/engine.py
