@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+
+from sinovda.accounts import views as account_views
+from sinovda.audit import views as audit_views
+from sinovda.core import views as core_views
+from sinovda.cycles import views as cycle_views
+from sinovda.editions import views as edition_views
+from sinovda.regions.access import public_view
+from sinovda.regions.views import agencies, overview, people
+
+
+class RegionCodeConverter:
+    """Kemendagri codes: "16" (provinsi) or "16.10" (kabupaten/kota)."""
+
+    regex = r"[0-9]{2}(?:\.[0-9]{2})?"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(RegionCodeConverter, "region")
+
+region_patterns = [
+    path("", overview.region_home, name="region_home"),
+    path("peringkat/", overview.province_ranking, name="province_ranking"),
+    path("opd/", agencies.agency_list, name="agency_list"),
+    path("opd/baru/", agencies.agency_create, name="agency_create"),
+    path("opd/<int:pk>/ubah/", agencies.agency_update, name="agency_update"),
+    path("opd/<int:pk>/status/", agencies.agency_toggle_active, name="agency_toggle_active"),
+    path("orang/", people.person_list, name="person_list"),
+    path("orang/baru/", people.person_create, name="person_create"),
+    path("orang/<int:pk>/ubah/", people.person_update, name="person_update"),
+    path("orang/<int:pk>/sandi/", people.person_reset_password, name="person_reset_password"),
+    path("orang/<int:pk>/status/", people.person_toggle_active, name="person_toggle_active"),
+    path("siklus/", cycle_views.cycle_list, name="cycle_list"),
+    path("siklus/baru/", cycle_views.cycle_open, name="cycle_open"),
+    path("siklus/<int:year>/", cycle_views.cycle_detail, name="cycle_detail"),
+    path("siklus/<int:year>/jadwal/", cycle_views.cycle_change, name="cycle_change"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+]
+
+edition_patterns = [
+    path("", edition_views.edition_list, name="edition_list"),
+    path("<int:year>/", edition_views.edition_detail, name="edition_detail"),
+    path("<int:year>/salin/", edition_views.edition_clone, name="edition_clone"),
+    path("<int:year>/aturan/", edition_views.edition_rules, name="edition_rules"),
+    path(
+        "<int:year>/indikator/<str:code>/",
+        edition_views.indicator_edit,
+        name="edition_indicator",
+    ),
+    path("<int:year>/terbitkan/", edition_views.edition_publish, name="edition_publish"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("masuk/", core_views.login, name="login"),
+    path("keluar/", core_views.logout, name="logout"),
+    path("sandi/ubah/", account_views.password_change, name="password_change"),
+    path("sandi/lupa/", core_views.password_reset, name="password_reset"),
+    path("sandi/lupa/terkirim/", core_views.password_reset_done, name="password_reset_done"),
+    path(
+        "sandi/atur/<uidb64>/<token>/",
+        core_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("sandi/atur/selesai/", core_views.password_reset_complete, name="password_reset_complete"),
+    path("bahasa/", public_view(set_language), name="set_language"),
+    path("r/<region:region_code>/", include(region_patterns)),
+    path("edisi/", include(edition_patterns)),
+    path("admin/", admin.site.urls),
+]

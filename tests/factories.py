@@ -1,0 +1,81 @@
+"""Plain factory functions with sensible defaults for test data."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from sinovda.cycles.models import Cycle
+from sinovda.editions.models import Edition
+from sinovda.regions.models import Agency, Membership, Region, Role
+
+PASSWORD = "a-Test-password-991"
+_seq = itertools.count(1)
+
+
+def province(code="16", name="Sumatera Selatan"):
+    region, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": Region.Kind.PROVINCE}
+    )
+    return region
+
+
+def region(code=None, name=None, province_code="16"):
+    n = next(_seq)
+    code = code or f"{province_code}.{50 + n % 40:02d}"
+    return Region.objects.create(
+        code=code,
+        name=name or f"Kabupaten Uji {n}",
+        kind=Region.Kind.REGENCY,
+        province=province(province_code, name=f"Provinsi {province_code}"),
+    )
+
+
+def agency(region, name=None, short_name=None):
+    n = next(_seq)
+    return Agency.objects.create(
+        region=region, name=name or f"Dinas Uji {n}", short_name=short_name or f"DU{n}"
+    )
+
+
+def user(username=None, **extra):
+    username = username or f"user{next(_seq)}"
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, full_name=f"Orang {username}", **extra
+    )
+
+
+def member(region, role, agency=None, username=None):
+    if role == Role.OPERATOR and agency is None:
+        agency = globals()["agency"](region)
+    person = user(username)
+    Membership.objects.create(user=person, region=region, role=role, agency=agency)
+    return person
+
+
+def national_admin():
+    return user(is_superuser=True, is_staff=True)
+
+
+def edition(year=2023):
+    """The edition of that year, loaded from the shipped data file."""
+    existing = Edition.objects.filter(year=year).first()
+    if existing:
+        return existing
+    from sinovda import methodology
+
+    spec = methodology.load_editions()[year]
+    return Edition.objects.create(
+        year=year, data=spec.to_dict(), origin=f"file:{year}.toml", status=Edition.Status.PUBLISHED
+    )
+
+
+def cycle(region, year=2023, opens_on=None, submit_deadline=None, review_deadline=None):
+    today = datetime.date.today()
+    return Cycle.objects.create(
+        region=region,
+        edition=edition(year),
+        opens_on=opens_on or today - datetime.timedelta(days=10),
+        submit_deadline=submit_deadline or today + datetime.timedelta(days=10),
+        review_deadline=review_deadline or today + datetime.timedelta(days=40),
+    )
