@@ -1,0 +1,515 @@
+"""Edition specifications: what one year's pedoman says, as frozen dataclasses.
+
+An `Edition` is built only by `loader.parse_edition`, which validates the plain dict first; the
+dataclasses therefore trust their contents. `Edition.to_dict()` gives back the same plain dict
+shape (the TOML shape, documented in docs/methodology.md) so a copy stored elsewhere (the Django
+database) can be edited and validated again with `parse_edition`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+Confidence = Literal["confirmed", "reported", "transcribed", "inferred"]
+CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "transcribed", "inferred")
+ASPECTS: tuple[str, ...] = ("SPD", "SID")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value comes from and how sure we are. Anything but "confirmed" is shown as
+    unconfirmed in the product; `unconfirmed_fields` names fields less sure than the row."""
+
+    source: tuple[str, ...]
+    confidence: Confidence
+    unconfirmed_fields: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == "confirmed" and not self.unconfirmed_fields
+
+    def is_unconfirmed(self, field_name: str | None = None) -> bool:
+        """True when the row (or the named field of it) is not officially confirmed."""
+        if self.confidence != "confirmed":
+            return True
+        return field_name in self.unconfirmed_fields if field_name else False
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    ref: str
+    confidence: Confidence
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    level: int
+    label: str
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class SubRow:
+    """A separately scored row of an SPD indicator (e.g. 2026 indicator 5 → rows 5a and 5b)."""
+
+    code: str
+    name: str
+    weight: Decimal
+    mandatory: bool
+    options: tuple[Option, ...]
+
+    @property
+    def max_score(self) -> Decimal:
+        return max(o.score for o in self.options)
+
+
+@dataclass(frozen=True)
+class MeasurementBasis:
+    """Informational: alternative bases of measurement with their own thresholds (same scores)."""
+
+    code: str
+    name: str
+    evidence: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kinds: tuple[str, ...]  # accepted file kinds, e.g. ("PDF", "JPG")
+    must_show: str  # what the document must show
+    years: str  # the year window as stated ("2 tahun terakhir", "T-1 vs T-2"); "" = not stated
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answerable, scored row: an indicator without sub-rows, or one sub-row."""
+
+    code: str
+    indicator_code: str
+    name: str
+    weight: Decimal
+    mandatory: bool
+    options: tuple[Option, ...]
+
+    @property
+    def max_score(self) -> Decimal:
+        return max(o.score for o in self.options)
+
+    def score_of(self, level: int | None) -> Decimal:
+        if not level:
+            return Decimal(0)
+        return self.options[level - 1].score
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    aspect: str
+    variable: str
+    name: str
+    definition: str
+    weight: Decimal | None  # None for a computed indicator
+    mandatory: bool
+    evidence: Evidence
+    provenance: Provenance
+    options: tuple[Option, ...] = ()
+    sub_rows: tuple[SubRow, ...] = ()
+    computed: str | None = None  # "innovation_count" for indicator 36
+    notes: str = ""
+    computation: str = ""
+    measurement_bases: tuple[MeasurementBasis, ...] = ()
+    sub_indicators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> tuple[AnswerRow, ...]:
+        if self.computed:
+            return ()
+        if self.sub_rows:
+            return tuple(
+                AnswerRow(s.code, self.code, s.name, s.weight, s.mandatory, s.options)
+                for s in self.sub_rows
+            )
+        assert self.weight is not None
+        return (
+            AnswerRow(self.code, self.code, self.name, self.weight, self.mandatory, self.options),
+        )
+
+    @property
+    def max_score(self) -> Decimal:
+        return sum((r.max_score for r in self.rows), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Aspect:
+    code: str
+    name: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Variable:
+    code: str
+    aspect: str
+    name: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Predicate:
+    label: str
+    min: Decimal
+    max: Decimal
+    provenance: Provenance
+
+    def contains(self, iid: Decimal) -> bool:
+        return self.min <= iid <= self.max
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    level_times_weight: bool  # every option score must equal level × weight
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class DivisorRule:
+    minimum: int  # D in MAX(D, n)
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """Skor jumlah inovasi: points × min(n, cap), and 0 unless at least `basic_services_min` of
+    `basic_services_urusan` are covered (no gate when basic_services_min is 0)."""
+
+    points_per_innovation: Decimal
+    cap: int
+    max_score: Decimal
+    basic_services_min: int
+    basic_services_urusan: tuple[str, ...]
+    provenance: Provenance
+
+    @property
+    def has_gate(self) -> bool:
+        return self.basic_services_min > 0
+
+
+@dataclass(frozen=True)
+class Maxima:
+    spd: Decimal
+    sid_per_innovation: Decimal
+    total: Decimal
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    start: date
+    end: date
+    rule: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class RancangBangunRule:
+    min_words: int | None  # None = no known minimum for this edition
+    parts: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class EntryRule:
+    max_per_innovation: int | None  # None = no known limit
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class InfoList:
+    items: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class InfoMap:
+    items: Mapping[str, Any]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class ValidationRule:
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Edition:
+    schema_version: int
+    year: int
+    label: str
+    legal_basis: LegalBasis
+    scoring: ScoringRule
+    divisor: DivisorRule
+    count_rule: CountRule
+    maxima: Maxima
+    eligibility: Eligibility
+    rancang_bangun: RancangBangunRule
+    entries: EntryRule
+    aspects: tuple[Aspect, ...]
+    variables: tuple[Variable, ...]
+    predicates: tuple[Predicate, ...]  # highest band first, as in the pedoman
+    indicators: tuple[Indicator, ...]
+    sources: Mapping[str, Source]
+    validation_rules: tuple[ValidationRule, ...] = ()
+    tematik: InfoList | None = None
+    profile_fields: InfoList | None = None
+    presentation_weights: InfoMap | None = None
+    timeline: InfoMap | None = None
+    origin: str = field(default="", compare=False)
+    # Engine lookup tables, built on first use (see engine._tables); not part of the value.
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    @property
+    def spd_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.aspect == "SPD" and not i.computed)
+
+    @property
+    def sid_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.aspect == "SID" and not i.computed)
+
+    @property
+    def spd_rows(self) -> tuple[AnswerRow, ...]:
+        """The SPD rows answered once per Pemda, keyed by row code (sub-row code if any)."""
+        return tuple(r for i in self.spd_indicators for r in i.rows)
+
+    @property
+    def sid_rows(self) -> tuple[AnswerRow, ...]:
+        return tuple(r for i in self.sid_indicators for r in i.rows)
+
+    def predicate_for(self, iid: Decimal) -> Predicate:
+        """The band containing a (rounded, 2-decimal) IID."""
+        for band in self.predicates:
+            if band.contains(iid):
+                return band
+        raise ValueError(f"IID {iid} is outside every predicate band")
+
+    def unconfirmed_values(self) -> list[tuple[str, str, str]]:
+        """(what, confidence, note) for every value not officially confirmed."""
+        out: list[tuple[str, str, str]] = []
+
+        def add(what: str, prov: Provenance, note: str = "") -> None:
+            if prov.confidence != "confirmed":
+                out.append((what, prov.confidence, note or prov.note))
+            elif prov.unconfirmed_fields:
+                fields = ", ".join(prov.unconfirmed_fields)
+                out.append((f"{what} [{fields}]", "unconfirmed fields", note or prov.note))
+
+        add("legal_basis", self.legal_basis.provenance)
+        add("scoring.level_times_weight", self.scoring.provenance)
+        add(f"divisor.minimum = {self.divisor.minimum}", self.divisor.provenance)
+        cr = self.count_rule
+        add(
+            f"count_rule = {cr.points_per_innovation} x min(n, {cr.cap}), "
+            f"gate {cr.basic_services_min} urusan",
+            cr.provenance,
+        )
+        mx = self.maxima
+        add(f"maxima SPD {mx.spd} / SID {mx.sid_per_innovation} / total {mx.total}", mx.provenance)
+        for band in self.predicates:
+            add(f"predicate {band.label} {band.min}–{band.max}", band.provenance)
+        el = self.eligibility
+        add(f"eligibility {el.start}..{el.end}", el.provenance)
+        add(
+            f"rancang_bangun.min_words = {self.rancang_bangun.min_words}",
+            self.rancang_bangun.provenance,
+        )
+        add(
+            f"entries.max_per_innovation = {self.entries.max_per_innovation}",
+            self.entries.provenance,
+        )
+        for indicator in self.indicators:
+            prov = indicator.provenance
+            if prov.confidence != "confirmed" or prov.unconfirmed_fields:
+                fields = ", ".join(prov.unconfirmed_fields)
+                what = f"indicator {indicator.code} {indicator.name}"
+                out.append((what + (f" [{fields}]" if fields else ""), prov.confidence, ""))
+        return out
+
+    # --- the plain dict shape (TOML shape) -------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain-dict form that `parse_edition` accepts (dates as ISO strings, numbers as
+        int/float exactly as they would be written in TOML)."""
+        d: dict[str, Any] = {
+            "schema_version": self.schema_version,
+            "year": self.year,
+            "label": self.label,
+            "legal_basis": {"text": self.legal_basis.text, **_prov(self.legal_basis.provenance)},
+            "scoring": {
+                "level_times_weight": self.scoring.level_times_weight,
+                **_prov(self.scoring.provenance),
+            },
+            "divisor": {"minimum": self.divisor.minimum, **_prov(self.divisor.provenance)},
+            "count_rule": {
+                "points_per_innovation": _num(self.count_rule.points_per_innovation),
+                "cap": self.count_rule.cap,
+                "max_score": _num(self.count_rule.max_score),
+                "basic_services_min": self.count_rule.basic_services_min,
+                "basic_services_urusan": list(self.count_rule.basic_services_urusan),
+                **_prov(self.count_rule.provenance),
+            },
+            "maxima": {
+                "spd": _num(self.maxima.spd),
+                "sid_per_innovation": _num(self.maxima.sid_per_innovation),
+                "total": _num(self.maxima.total),
+                **_prov(self.maxima.provenance),
+            },
+            "eligibility": {
+                "start": self.eligibility.start.isoformat(),
+                "end": self.eligibility.end.isoformat(),
+                "rule": self.eligibility.rule,
+                **_prov(self.eligibility.provenance),
+            },
+            "rancang_bangun": {
+                **(
+                    {"min_words": self.rancang_bangun.min_words}
+                    if self.rancang_bangun.min_words is not None
+                    else {}
+                ),
+                "parts": list(self.rancang_bangun.parts),
+                **_prov(self.rancang_bangun.provenance),
+            },
+            "entries": {
+                **(
+                    {"max_per_innovation": self.entries.max_per_innovation}
+                    if self.entries.max_per_innovation is not None
+                    else {}
+                ),
+                **_prov(self.entries.provenance),
+            },
+            "aspects": [
+                {"code": a.code, "name": a.name, **_prov(a.provenance)} for a in self.aspects
+            ],
+            "variables": [
+                {"code": v.code, "aspect": v.aspect, "name": v.name, **_prov(v.provenance)}
+                for v in self.variables
+            ],
+            "predicates": [
+                {"label": p.label, "min": _num(p.min), "max": _num(p.max), **_prov(p.provenance)}
+                for p in self.predicates
+            ],
+        }
+        if self.tematik is not None:
+            d["tematik"] = {"items": list(self.tematik.items), **_prov(self.tematik.provenance)}
+        if self.profile_fields is not None:
+            d["profile_fields"] = {
+                "items": list(self.profile_fields.items),
+                **_prov(self.profile_fields.provenance),
+            }
+        if self.presentation_weights is not None:
+            d["presentation_weights"] = {
+                "weights": dict(self.presentation_weights.items),
+                **_prov(self.presentation_weights.provenance),
+            }
+        if self.timeline is not None:
+            d["timeline"] = {"items": dict(self.timeline.items), **_prov(self.timeline.provenance)}
+        d["validation_rules"] = [
+            {"text": r.text, **_prov(r.provenance)} for r in self.validation_rules
+        ]
+        d["indicators"] = [_indicator_dict(i) for i in self.indicators]
+        d["sources"] = {
+            key: {"ref": s.ref, "confidence": s.confidence, "what": s.what}
+            for key, s in self.sources.items()
+        }
+        return d
+
+
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _prov(prov: Provenance) -> dict[str, Any]:
+    d: dict[str, Any] = {"source": list(prov.source), "confidence": prov.confidence}
+    if prov.unconfirmed_fields:
+        d["unconfirmed_fields"] = list(prov.unconfirmed_fields)
+    if prov.note:
+        d["note"] = prov.note
+    return d
+
+
+def _options(options: tuple[Option, ...]) -> list[dict[str, Any]]:
+    return [{"level": o.level, "label": o.label, "score": _num(o.score)} for o in options]
+
+
+def _indicator_dict(ind: Indicator) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "code": ind.code,
+        "aspect": ind.aspect,
+        "variable": ind.variable,
+        "name": ind.name,
+        "definition": ind.definition,
+    }
+    if ind.weight is not None:
+        d["weight"] = _num(ind.weight)
+    if ind.computed:
+        d["computed"] = ind.computed
+    d["mandatory"] = ind.mandatory
+    prov = _prov(ind.provenance)
+    if "note" in prov:  # indicators carry their remarks in `notes`
+        del prov["note"]
+    d.update(prov)
+    if ind.notes:
+        d["notes"] = ind.notes
+    if ind.computation:
+        d["computation"] = ind.computation
+    d["evidence"] = {
+        "kinds": list(ind.evidence.kinds),
+        "must_show": ind.evidence.must_show,
+        "years": ind.evidence.years,
+    }
+    if ind.options:
+        d["options"] = _options(ind.options)
+    if ind.sub_rows:
+        d["sub_rows"] = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "weight": _num(s.weight),
+                "mandatory": s.mandatory,
+                "options": _options(s.options),
+            }
+            for s in ind.sub_rows
+        ]
+    if ind.sub_indicators:
+        d["sub_indicators"] = {k: list(v) for k, v in ind.sub_indicators.items()}
+    if ind.measurement_bases:
+        d["measurement_bases"] = [
+            {
+                "code": b.code,
+                "name": b.name,
+                **({"evidence": b.evidence} if b.evidence else {}),
+                "options": _options(b.options),
+            }
+            for b in ind.measurement_bases
+        ]
+    return d
