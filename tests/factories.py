@@ -63,10 +63,14 @@ def edition(year=2023):
     if existing:
         return existing
     from sinovda import methodology
+    from sinovda.editions.actions import as_json
 
     spec = methodology.load_editions()[year]
     return Edition.objects.create(
-        year=year, data=spec.to_dict(), origin=f"file:{year}.toml", status=Edition.Status.PUBLISHED
+        year=year,
+        data=as_json(spec.to_dict()),
+        origin=f"file:{year}.toml",
+        status=Edition.Status.PUBLISHED,
     )
 
 

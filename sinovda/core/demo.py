@@ -203,7 +203,7 @@ def _published_indices():
                 year=year,
                 defaults={
                     "iid": Decimal(iid),
-                    "predicate": spec.predicate_for(Decimal(iid)),
+                    "predicate": spec.predicate_for(Decimal(iid)).label,
                     "innovations": count or None,
                     "source": source,
                     "is_synthetic": synthetic,

@@ -158,8 +158,8 @@ def indicator_edit(request, year, code):
     return render(request, "editions/indicator_form.html", context)
 
 
-@require_POST
 @national_admin_view
+@require_POST
 def edition_publish(request, year):
     edition = _draft_for(request.user, year)
     try:

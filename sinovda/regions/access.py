@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import PROVINCE_ROLES, REGION_READERS, Agency, Membership, Region, Role
 
@@ -71,6 +72,14 @@ class RegionAccess:
         if self.via_province is not None:
             return self.via_province.role
         return None
+
+    @property
+    def role_label(self) -> str:
+        if self.membership is not None:
+            return self.membership.get_role_display()
+        if self.via_province is not None:
+            return self.via_province.get_role_display()
+        return str(_("Admin nasional")) if self.is_national_admin else ""
 
     @property
     def agency(self) -> Agency | None:

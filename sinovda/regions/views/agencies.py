@@ -40,8 +40,8 @@ def agency_update(request, access, pk):
     return render(request, "regions/agency_form.html", context)
 
 
-@require_POST
 @region_view(Need.MANAGE)
+@require_POST
 def agency_toggle_active(request, access, pk):
     agency = get_agency_for_user(access, pk)
     actions.update_agency(agency, acting_user=request.user, is_active=not agency.is_active)

@@ -92,8 +92,8 @@ def person_reset_password(request, access, pk):
     return render(request, "regions/person_password.html", context)
 
 
-@require_POST
 @region_view(Need.MANAGE)
+@require_POST
 def person_toggle_active(request, access, pk):
     membership = _membership_in(access, pk)
     _not_self(request, membership)
