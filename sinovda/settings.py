@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "sinovda.regions",
     "sinovda.editions",
     "sinovda.cycles",
+    "sinovda.evidence",
+    "sinovda.innovations",
+    "sinovda.scores",
     "sinovda.core",
 ]
 

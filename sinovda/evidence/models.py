@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .storage import private_storage
+
+
+def evidence_path(instance, filename):
+    # Files are named by their hash, never by what the uploader called them.
+    return f"{instance.region_id}/{instance.sha256[:2]}/{instance.sha256}.{instance.kind}"
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPG = "jpg", "JPG"
+    PNG = "png", "PNG"
+    MP4 = "mp4", "MP4"
+
+
+class Document(models.Model):
+    """A piece of evidence (bukti dukung) of one Pemda; one document can back many answers."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="documents")
+    agency = models.ForeignKey(
+        "regions.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    file = models.FileField(storage=private_storage, upload_to=evidence_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=4, choices=FileKind.choices)
+    original_name = models.CharField(_("Nama berkas"), max_length=200)
+    number = models.CharField(_("Nomor dokumen"), max_length=120, blank=True)
+    date = models.DateField(_("Tanggal dokumen"), null=True, blank=True)
+    subject = models.CharField(_("Tentang"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("Bukti dukung")
+        verbose_name_plural = _("Bukti dukung")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "sha256"], name="document_once_per_region")
+        ]
+
+    def __str__(self):
+        return self.subject or self.original_name

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InnovationsConfig(AppConfig):
+    name = "sinovda.innovations"
+    label = "innovations"
