@@ -14,9 +14,14 @@ def new_public_id() -> str:
 class Innovation(models.Model):
     """An innovation of one OPD, stable across years; each year's report is a Submission."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="innovations")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="innovations"
+    )
     agency = models.ForeignKey(
-        "regions.Agency", on_delete=models.PROTECT, related_name="innovations", verbose_name=_("OPD")
+        "regions.Agency",
+        on_delete=models.PROTECT,
+        related_name="innovations",
+        verbose_name=_("OPD"),
     )
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     name = models.CharField(_("Nama inovasi"), max_length=200)
@@ -115,6 +120,7 @@ class Submission(models.Model):
     theme = models.CharField(_("Tematik"), max_length=120, blank=True)
     trial_date = models.DateField(_("Tanggal uji coba"), null=True, blank=True)
     implementation_date = models.DateField(_("Tanggal penerapan"), null=True, blank=True)
+    development_date = models.DateField(_("Tanggal pengembangan terbaru"), null=True, blank=True)
     design = models.TextField(_("Rancang bangun"), blank=True)
     goal = models.TextField(_("Tujuan"), blank=True)
     benefit = models.TextField(_("Manfaat"), blank=True)
@@ -200,6 +206,9 @@ class Answer(ReviewedAnswer):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     indicator_code = models.CharField(max_length=8)
 
+    def __str__(self):
+        return f"{self.indicator_code}: {self.claimed_level}"
+
     class Meta:
         ordering = ["submission", "id"]
         constraints = [
@@ -222,6 +231,9 @@ class RegionAnswer(ReviewedAnswer):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"SPD {self.row_code}: {self.claimed_level}"
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -252,6 +264,9 @@ class FieldComment(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self):
+        return f"{self.field}: {self.note[:40]}"
+
 
 class Notification(models.Model):
     """An in-app message ("Laporan Anda dikembalikan"), also sent by email when the person has one."""
@@ -268,3 +283,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message

@@ -44,6 +44,7 @@ def user_memberships(user) -> list[Membership]:
 class RegionAccess:
     """The signed-in person's standing in one region."""
 
+    user: object
     region: Region
     membership: Membership | None  # their own membership in this region, if any
     via_province: Membership | None  # a province role over this region, if any
@@ -89,6 +90,16 @@ class RegionAccess:
         return None
 
     @property
+    def is_reviewer(self) -> bool:
+        """Verifikator and koordinator review claims (and a national admin may)."""
+        if self.is_national_admin:
+            return True
+        return self.membership is not None and self.membership.role in {
+            Role.VERIFIER,
+            Role.COORDINATOR,
+        }
+
+    @property
     def can_manage(self) -> bool:
         return self.level >= Need.MANAGE
 
@@ -109,7 +120,7 @@ def access_for(user, region: Region) -> RegionAccess:
             own = membership
         elif membership.role in PROVINCE_ROLES and membership.region_id == region.province_id:
             via_province = membership
-    return RegionAccess(region, own, via_province, bool(user.is_superuser))
+    return RegionAccess(user, region, own, via_province, bool(user.is_superuser))
 
 
 def get_region_access(user, code: str, need: Need) -> RegionAccess:
