@@ -206,9 +206,6 @@ class Answer(ReviewedAnswer):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     indicator_code = models.CharField(max_length=8)
 
-    def __str__(self):
-        return f"{self.indicator_code}: {self.claimed_level}"
-
     class Meta:
         ordering = ["submission", "id"]
         constraints = [
@@ -221,6 +218,9 @@ class Answer(ReviewedAnswer):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.indicator_code}: {self.claimed_level}"
+
 
 class RegionAnswer(ReviewedAnswer):
     """One SPD row of one cycle, answered by the koordinator and reviewed by a second person."""
@@ -232,9 +232,6 @@ class RegionAnswer(ReviewedAnswer):
     )
     version = models.PositiveIntegerField(default=1)
 
-    def __str__(self):
-        return f"SPD {self.row_code}: {self.claimed_level}"
-
     class Meta:
         ordering = ["cycle", "id"]
         constraints = [
@@ -244,6 +241,9 @@ class RegionAnswer(ReviewedAnswer):
                 name="spd_answer_levels_in_range",
             ),
         ]
+
+    def __str__(self):
+        return f"SPD {self.row_code}: {self.claimed_level}"
 
 
 class FieldComment(models.Model):

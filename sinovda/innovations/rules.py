@@ -46,7 +46,8 @@ def check_unique_name(cycle, name: str, exclude: Submission | None = None) -> No
         raise RuleError(
             "name",
             _(
-                "Inovasi dengan nama ini sudah dilaporkan di siklus ini. Gunakan nama lain atau buka laporan yang ada."
+                "Inovasi dengan nama ini sudah dilaporkan di siklus ini. Gunakan nama lain "
+                "atau buka laporan yang ada."
             ),
         )
 
