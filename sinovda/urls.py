@@ -7,6 +7,7 @@ from sinovda.audit import views as audit_views
 from sinovda.core import views as core_views
 from sinovda.cycles import views as cycle_views
 from sinovda.editions import views as edition_views
+from sinovda.innovations.views import carry, inbox, review, spd, submissions
 from sinovda.regions.access import public_view
 from sinovda.regions.views import agencies, overview, people
 
@@ -42,6 +43,84 @@ region_patterns = [
     path("siklus/<int:year>/", cycle_views.cycle_detail, name="cycle_detail"),
     path("siklus/<int:year>/jadwal/", cycle_views.cycle_change, name="cycle_change"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    # Innovation reports of a cycle (operators, verifiers, koordinator).
+    path("siklus/<int:year>/inovasi/", submissions.submission_list, name="submission_list"),
+    path(
+        "siklus/<int:year>/inovasi/baru/", submissions.submission_create, name="submission_create"
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/",
+        submissions.submission_detail,
+        name="submission_detail",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/profil/",
+        submissions.profile_edit,
+        name="profile_edit",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/indikator/<str:code>/",
+        submissions.answer_edit,
+        name="answer_edit",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/kirim/",
+        submissions.submission_submit,
+        name="submission_submit",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/tarik/",
+        submissions.submission_withdraw,
+        name="submission_withdraw",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/perbandingan/",
+        carry.submission_diff,
+        name="submission_diff",
+    ),
+    path("siklus/<int:year>/bawa/", carry.carry_over_list, name="carry_over_list"),
+    path("siklus/<int:year>/bawa/<str:public_id>/", carry.carry_over, name="carry_over"),
+    # Review.
+    path("siklus/<int:year>/verifikasi/", review.review_queue, name="review_queue"),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/periksa/",
+        review.review_submission,
+        name="review_submission",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/periksa/<str:code>/",
+        review.review_answer,
+        name="review_answer",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/catatan/",
+        review.comment_field,
+        name="comment_field",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/kembalikan/",
+        review.return_submission,
+        name="return_submission",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/verifikasi/",
+        review.verify_submission,
+        name="verify_submission",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/tolak/",
+        review.reject_submission,
+        name="reject_submission",
+    ),
+    path(
+        "siklus/<int:year>/inovasi/<str:public_id>/buka/",
+        review.reopen_submission,
+        name="reopen_submission",
+    ),
+    # SPD (region indicators).
+    path("siklus/<int:year>/spd/", spd.spd_list, name="spd_list"),
+    path("siklus/<int:year>/spd/<str:code>/", spd.spd_edit, name="spd_edit"),
+    path("siklus/<int:year>/spd/<str:code>/periksa/", spd.spd_review, name="spd_review"),
 ]
 
 edition_patterns = [
@@ -71,6 +150,7 @@ urlpatterns = [
     ),
     path("sandi/atur/selesai/", core_views.password_reset_complete, name="password_reset_complete"),
     path("bahasa/", public_view(set_language), name="set_language"),
+    path("notifikasi/", inbox.notification_list, name="notification_list"),
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),
     path("admin/", admin.site.urls),

@@ -64,7 +64,7 @@ def _profile(submission) -> dict:
     return {f: getattr(submission, f) for f in PROFILE_FIELDS}
 
 
-def _may_edit(access: RegionAccess, submission: Submission) -> bool:
+def may_edit(access: RegionAccess, submission: Submission) -> bool:
     if access.can_manage:
         return True
     agency = access.agency
@@ -124,7 +124,7 @@ def save_profile(
     access: RegionAccess, submission: Submission, *, expected_version: int, **values
 ) -> Submission:
     """Save a draft's profile as typed (partial is fine); checks happen when it is submitted."""
-    _require(_may_edit(access, submission))
+    _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan yang sudah dikirim tidak dapat diubah."))
     if "name" in values:
@@ -159,7 +159,7 @@ def save_answer(
     expected_version: int,
 ) -> Answer:
     """Set the claimed level of one indicator and its evidence. A changed claim needs review again."""
-    _require(_may_edit(access, submission))
+    _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan yang sudah dikirim tidak dapat diubah."))
     edition = submission.cycle.edition.spec()
@@ -227,7 +227,7 @@ def _transition(access, submission, action, to_state, *, note="", **extra) -> Su
 @transaction.atomic
 def submit(access: RegionAccess, submission: Submission) -> Submission:
     submission = _locked(submission)
-    _require(_may_edit(access, submission))
+    _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan ini sudah dikirim."))
     cycle = submission.cycle
@@ -257,7 +257,7 @@ def submit(access: RegionAccess, submission: Submission) -> Submission:
 @transaction.atomic
 def withdraw(access: RegionAccess, submission: Submission) -> Submission:
     submission = _locked(submission)
-    _require(_may_edit(access, submission))
+    _require(may_edit(access, submission))
     if submission.state not in {State.DRAFT, State.SUBMITTED}:
         raise ActionRefused(_("Hanya laporan draf atau yang menunggu verifikasi dapat ditarik."))
     return _transition(access, submission, "submission.withdraw", State.WITHDRAWN)
@@ -348,7 +348,7 @@ def comment_field(access: RegionAccess, submission: Submission, *, field: str, n
 @transaction.atomic
 def reply_field_comment(access: RegionAccess, comment: FieldComment, *, reply: str):
     submission = _locked(comment.submission)
-    _require(_may_edit(access, submission))
+    _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Tanggapan hanya dapat ditulis saat laporan dikembalikan."))
     comment.reply = reply.strip()
@@ -441,7 +441,7 @@ def reopen(access: RegionAccess, submission: Submission, *, reason: str) -> Subm
 @transaction.atomic
 def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) -> Submission:
     """Copy last year's report of the same innovation into a new cycle, with its evidence."""
-    _require(_may_edit(access, previous))
+    _require(may_edit(access, previous))
     if cycle.region_id != previous.cycle.region_id or cycle.pk == previous.cycle_id:
         raise PermissionDenied
     if not note.strip():

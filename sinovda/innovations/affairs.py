@@ -58,9 +58,15 @@ SUPPORTING = [
 ]
 
 ALL = BASIC_SERVICES + OTHER_MANDATORY + OPTIONAL + SUPPORTING
-CHOICES = [
-    ("Urusan wajib pelayanan dasar", [(a, a) for a in BASIC_SERVICES]),
-    ("Urusan wajib bukan pelayanan dasar", [(a, a) for a in OTHER_MANDATORY]),
-    ("Urusan pilihan", [(a, a) for a in OPTIONAL]),
-    ("Fungsi penunjang", [(a, a) for a in SUPPORTING]),
-]
+
+
+def choices():
+    """Grouped choices for a select element."""
+    from django.utils.translation import gettext as _
+
+    return [
+        (_("Urusan wajib pelayanan dasar"), [(a, a) for a in BASIC_SERVICES]),
+        (_("Urusan wajib bukan pelayanan dasar"), [(a, a) for a in OTHER_MANDATORY]),
+        (_("Urusan pilihan"), [(a, a) for a in OPTIONAL]),
+        (_("Fungsi penunjang"), [(a, a) for a in SUPPORTING]),
+    ]

@@ -6,4 +6,9 @@ def memberships(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"my_memberships": []}
-    return {"my_memberships": user_memberships(user)}
+    from sinovda.innovations.models import Notification
+
+    return {
+        "my_memberships": user_memberships(user),
+        "unread_notifications": Notification.objects.filter(user=user, read_at=None).count(),
+    }

@@ -1,0 +1,99 @@
+"""Carry last year's report of an innovation into the new cycle, and compare the two."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from sinovda.regions.access import Need, region_view
+
+from .. import actions, rules
+from ..forms import CarryOverForm
+from ..lookup import get_cycle, get_submission, visible_submissions
+from ..models import REPORTED_STATES, Submission
+from .submissions import _detail
+
+
+def _previous_cycle(cycle):
+    return (
+        cycle.region.cycles.filter(edition__year__lt=cycle.edition.year)
+        .select_related("edition")
+        .order_by("-edition__year")
+        .first()
+    )
+
+
+@region_view(Need.MEMBER)
+def carry_over_list(request, access, year):
+    cycle = get_cycle(access, year)
+    previous = _previous_cycle(cycle)
+    candidates = []
+    if previous is not None:
+        taken = Submission.objects.filter(cycle=cycle).values("innovation_id")
+        candidates = (
+            visible_submissions(access, previous)
+            .filter(state__in=REPORTED_STATES)
+            .exclude(innovation_id__in=taken)
+            .order_by("innovation__agency__name", "name")
+        )
+    context = {"access": access, "cycle": cycle, "previous": previous, "candidates": candidates}
+    return render(request, "innovations/carry_over_list.html", context)
+
+
+@region_view(Need.MEMBER)
+def carry_over(request, access, year, public_id):
+    cycle = get_cycle(access, year)
+    previous_cycle = _previous_cycle(cycle)
+    if previous_cycle is None:
+        raise Http404
+    source = get_submission(access, previous_cycle.edition.year, public_id)
+    form = CarryOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = actions.carry_over(access, source, cycle, note=form.cleaned_data["note"])
+        except (actions.ActionRefused, rules.RuleError) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Laporan tahun lalu disalin sebagai draf. Periksa dan perbarui isinya.")
+            )
+            return _detail(submission)
+    context = {"access": access, "cycle": cycle, "source": source, "form": form}
+    return render(request, "innovations/carry_over_form.html", context)
+
+
+@region_view(Need.MEMBER)
+def submission_diff(request, access, year, public_id):
+    submission = get_submission(access, year, public_id)
+    previous = submission.previous
+    if previous is None:
+        raise Http404
+    fields = []
+    for name in actions.PROFILE_FIELDS:
+        before, after = getattr(previous, name), getattr(submission, name)
+        label = Submission._meta.get_field(name).verbose_name
+        fields.append(
+            {"label": label, "before": before, "after": after, "changed": before != after}
+        )
+    old = dict(previous.answers.values_list("indicator_code", "claimed_level"))
+    new = dict(submission.answers.values_list("indicator_code", "claimed_level"))
+    edition = submission.cycle.edition.spec()
+    answers = [
+        {
+            "code": row.code,
+            "name": row.name,
+            "before": old.get(row.code),
+            "after": new.get(row.code),
+            "changed": old.get(row.code) != new.get(row.code),
+        }
+        for row in edition.sid_rows
+    ]
+    context = {
+        "access": access,
+        "cycle": submission.cycle,
+        "submission": submission,
+        "previous": previous,
+        "fields": fields,
+        "answers": answers,
+    }
+    return render(request, "innovations/submission_diff.html", context)

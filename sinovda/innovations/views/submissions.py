@@ -1,0 +1,261 @@
+"""The operator's side: list, create, fill in and send innovation reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinovda import methodology
+from sinovda.audit.models import AuditEvent
+from sinovda.evidence.models import Document
+from sinovda.regions.access import Need, region_view
+from sinovda.regions.models import Agency
+from sinovda.scores.bridge import submission_input, unreviewed_policy
+
+from .. import actions, rules
+from ..forms import AnswerForm, ProfileForm, SubmissionCreateForm
+from ..lookup import get_cycle, get_submission, visible_submissions
+from ..models import EDITABLE_STATES, ReviewState, State
+
+
+def _detail(submission):
+    cycle = submission.cycle
+    return redirect(
+        "submission_detail", cycle.region.code, cycle.edition.year, submission.innovation.public_id
+    )
+
+
+def _refused(request, error: actions.ActionRefused):
+    messages.error(request, error.message)
+    for _field, problem in error.problems:
+        messages.error(request, problem)
+
+
+@region_view(Need.MEMBER)
+def submission_list(request, access, year):
+    cycle = get_cycle(access, year)
+    submissions = visible_submissions(access, cycle).order_by("innovation__agency__name", "name")
+    state = request.GET.get("status", "")
+    if state in State.values:
+        submissions = submissions.filter(state=state)
+    query = request.GET.get("q", "").strip()
+    if query:
+        submissions = submissions.filter(Q(name__icontains=query))
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "submissions": submissions,
+        "states": State.choices,
+        "state": state,
+        "query": query,
+    }
+    return render(request, "innovations/submission_list.html", context)
+
+
+@region_view(Need.MEMBER)
+def submission_create(request, access, year):
+    cycle = get_cycle(access, year)
+    if not (access.can_manage or access.agency is not None):
+        raise PermissionDenied
+    agencies = Agency.objects.active().filter(region=access.region)
+    form = SubmissionCreateForm(
+        request.POST or None,
+        agencies=agencies if access.can_manage else agencies.filter(pk=access.agency.pk),
+        fixed_agency=None if access.can_manage else access.agency,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = actions.create_submission(
+                access, cycle, agency=form.cleaned_data["agency"], name=form.cleaned_data["name"]
+            )
+        except rules.RuleError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("Draf inovasi dibuat. Lengkapi profil dan indikatornya."))
+            return _detail(submission)
+    return render(
+        request,
+        "innovations/submission_create.html",
+        {"access": access, "cycle": cycle, "form": form},
+    )
+
+
+def indicator_rows(edition, submission, answers):
+    """Each SID row with what was claimed, verified and said about it, and what it is worth."""
+    rows = []
+    for row in edition.sid_rows:
+        answer = answers.get(row.code)
+        claimed = answer.claimed_level if answer else None
+        rows.append(
+            {
+                "row": row,
+                "answer": answer,
+                "claimed": claimed,
+                "claimed_score": row.score_of(claimed),
+                "verified_score": row.score_of(answer.verified_level)
+                if answer and answer.review_state != ReviewState.PENDING
+                else None,
+                "max_score": row.max_score,
+                "missing_mandatory": row.mandatory and not claimed,
+            }
+        )
+    return rows
+
+
+@region_view(Need.MEMBER)
+def submission_detail(request, access, year, public_id):
+    submission = get_submission(access, year, public_id)
+    edition = submission.cycle.edition.spec()
+    answers = {a.indicator_code: a for a in submission.answers.prefetch_related("documents")}
+    rows = indicator_rows(edition, submission, answers)
+    inputs = submission_input(submission)
+    policy = unreviewed_policy()
+    context = {
+        "access": access,
+        "cycle": submission.cycle,
+        "submission": submission,
+        "rows": rows,
+        "claimed_maturity": methodology.maturity(edition, inputs, "claimed", policy),
+        "verified_maturity": methodology.maturity(edition, inputs, "verified", policy),
+        "max_maturity": edition.maxima.sid_per_innovation,
+        "problems": rules.submission_problems(submission) if submission.is_editable else [],
+        "can_edit": submission.is_editable and actions.may_edit(access, submission),
+        "comments": submission.field_comments.select_related("author"),
+        "history": AuditEvent.objects.for_object(submission).select_related("actor")[:50],
+    }
+    return render(request, "innovations/submission_detail.html", context)
+
+
+@region_view(Need.MEMBER)
+def profile_edit(request, access, year, public_id):
+    submission = get_submission(access, year, public_id)
+    if not actions.may_edit(access, submission):
+        raise PermissionDenied
+    edition = submission.cycle.edition.spec()
+    initial = {f: getattr(submission, f) for f in actions.PROFILE_FIELDS}
+    initial["version"] = submission.version
+    form = ProfileForm(request.POST or None, initial=initial, edition=edition)
+    if submission.state not in EDITABLE_STATES:
+        messages.error(request, _("Laporan yang sudah dikirim tidak dapat diubah."))
+        return _detail(submission)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            actions.save_profile(
+                access, submission, expected_version=form.cleaned_data["version"], **values
+            )
+        except rules.RuleError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except actions.StaleEdit as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Profil inovasi disimpan."))
+            return _detail(submission)
+    context = {
+        "access": access,
+        "cycle": submission.cycle,
+        "submission": submission,
+        "form": form,
+        "word_count": rules.word_count(form["design"].value() or ""),
+        "min_words": edition.rancang_bangun.min_words,
+    }
+    return render(request, "innovations/profile_form.html", context)
+
+
+def _documents_for(access, submission):
+    """Documents this person may attach: the OPD's own uploads and those already attached."""
+    documents = Document.objects.filter(region=access.region)
+    if not access.can_read:
+        documents = documents.filter(
+            Q(agency=submission.innovation.agency) | Q(uploaded_by=access.user)
+        )
+    return documents.order_by("-uploaded_at")
+
+
+@region_view(Need.MEMBER)
+def answer_edit(request, access, year, public_id, code):
+    submission = get_submission(access, year, public_id)
+    if not actions.may_edit(access, submission):
+        raise PermissionDenied
+    edition = submission.cycle.edition.spec()
+    row = next((r for r in edition.sid_rows if r.code == code), None)
+    if row is None:
+        raise Http404
+    indicator = edition.indicator(row.indicator_code)
+    answer = submission.answers.filter(indicator_code=code).first()
+    documents = _documents_for(access, submission)
+    if answer is not None:
+        documents = documents | Document.objects.filter(pk__in=answer.documents.values("pk"))
+    initial = {
+        "version": submission.version,
+        "level": answer.claimed_level if answer else None,
+        "link": answer.link if answer else "",
+        "documents": list(answer.documents.values_list("pk", flat=True)) if answer else [],
+        "reply": answer.reply if answer else "",
+    }
+    form = AnswerForm(
+        request.POST or None,
+        initial=initial,
+        row=row,
+        documents=documents.distinct(),
+        show_reply=bool(answer and answer.review_note),
+    )
+    if submission.state not in EDITABLE_STATES:
+        messages.error(request, _("Laporan yang sudah dikirim tidak dapat diubah."))
+        return _detail(submission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_answer(
+                access,
+                submission,
+                indicator_code=code,
+                level=form.cleaned_data["level"],
+                link=form.cleaned_data["link"],
+                documents=list(form.cleaned_data["documents"]),
+                reply=form.cleaned_data.get("reply"),
+                expected_version=form.cleaned_data["version"],
+            )
+        except actions.StaleEdit as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Indikator %(code)s disimpan.") % {"code": code})
+            return _detail(submission)
+    context = {
+        "access": access,
+        "cycle": submission.cycle,
+        "submission": submission,
+        "row": row,
+        "indicator": indicator,
+        "answer": answer,
+        "form": form,
+    }
+    return render(request, "innovations/answer_form.html", context)
+
+
+@region_view(Need.MEMBER)
+@require_POST
+def submission_submit(request, access, year, public_id):
+    submission = get_submission(access, year, public_id)
+    try:
+        actions.submit(access, submission)
+    except actions.ActionRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Laporan dikirim untuk diverifikasi."))
+    return _detail(submission)
+
+
+@region_view(Need.MEMBER)
+@require_POST
+def submission_withdraw(request, access, year, public_id):
+    submission = get_submission(access, year, public_id)
+    try:
+        actions.withdraw(access, submission)
+    except actions.ActionRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Laporan ditarik."))
+    return _detail(submission)
