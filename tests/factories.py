@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from sinovda.cycles.models import Cycle
 from sinovda.editions.models import Edition
+from sinovda.innovations.models import Answer, Innovation, State, Submission
 from sinovda.regions.models import Agency, Membership, Region, Role
 
 PASSWORD = "a-Test-password-991"
@@ -83,3 +84,45 @@ def cycle(region, year=2023, opens_on=None, submit_deadline=None, review_deadlin
         submit_deadline=submit_deadline or today + datetime.timedelta(days=10),
         review_deadline=review_deadline or today + datetime.timedelta(days=40),
     )
+
+
+def cycle_of(region, year=2023):
+    return Cycle.objects.get(region=region, edition__year=year)
+
+
+def submission(cycle, agency=None, name=None, state=State.DRAFT, levels=None, **profile):
+    """A report with the given claimed levels ({code: level}); complete profile by default."""
+    agency = agency or globals()["agency"](cycle.region)
+    name = name or f"Inovasi Uji {next(_seq)}"
+    innovation = Innovation.objects.create(region=cycle.region, agency=agency, name=name)
+    values = {**complete_profile(cycle), **profile}
+    report = Submission.objects.create(
+        innovation=innovation, cycle=cycle, name=name, state=state, **values
+    )
+    for code, level in (levels or {}).items():
+        Answer.objects.create(submission=report, indicator_code=code, claimed_level=level)
+    return report
+
+
+def complete_profile(cycle):
+    spec = cycle.edition.spec()
+    words = " ".join(["rancang"] * ((spec.rancang_bangun.min_words or 0) + 5))
+    start = spec.eligibility.start if spec.eligibility else datetime.date(2022, 1, 1)
+    return {
+        "stage": "penerapan",
+        "initiator_kind": "opd",
+        "initiator_name": "Kepala Dinas",
+        "kind": "digital",
+        "form": "pelayanan_publik",
+        "main_affair": "Kesehatan",
+        "implementation_date": start + datetime.timedelta(days=30),
+        "design": words,
+        "goal": "Tujuan",
+        "benefit": "Manfaat",
+        "result": "Hasil",
+    }
+
+
+def mandatory_levels(cycle, level=2):
+    """Claimed levels for every mandatory SID row of the cycle's edition."""
+    return {row.code: level for row in cycle.edition.spec().sid_rows if row.mandatory}

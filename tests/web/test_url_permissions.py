@@ -43,6 +43,7 @@ def fill(route, target):
     path = route.replace("<region:region_code>", target["region"].code)
     path = path.replace("<int:pk>", str(target["pk"]))
     path = path.replace("<int:year>", "2023").replace("<str:code>", "16")
+    path = path.replace("<str:public_id>", target["public_id"])
     path = path.replace("<uidb64>", "MQ").replace("<token>", "x-y")
     return "/" + path
 
@@ -53,7 +54,8 @@ def target():
     factories.cycle(region, 2023)
     coordinator = factories.member(region, Role.COORDINATOR)
     membership = coordinator.memberships.get()
-    return {"region": region, "pk": membership.pk}
+    submission = factories.submission(factories.cycle_of(region, 2023))
+    return {"region": region, "pk": membership.pk, "public_id": submission.innovation.public_id}
 
 
 @pytest.mark.parametrize("route,pattern", ALL, ids=[r for r, _ in ALL])
