@@ -140,6 +140,19 @@ class ProfileForm(VersionedForm):
         return cleaned
 
 
+class ScoredRadioSelect(forms.RadioSelect):
+    """Radio buttons that carry each level's score, so the page can preview the maturity."""
+
+    def __init__(self, *args, scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scores = scores or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-score"] = str(self.scores.get(str(value), 0))
+        return option
+
+
 def level_choices(row):
     """Radio choices for one indicator row: what each level requires and what it scores."""
     choices = [("", _("Belum diisi"))]
@@ -189,6 +202,10 @@ class AnswerForm(VersionedForm):
     def __init__(self, *args, row, documents, show_reply=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = level_choices(row)
+        self.fields["level"].widget = ScoredRadioSelect(
+            choices=self.fields["level"].choices,
+            scores={str(o.level): o.score for o in row.options},
+        )
         self.fields["documents"].queryset = documents
         if not show_reply:
             del self.fields["reply"]

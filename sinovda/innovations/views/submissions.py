@@ -223,6 +223,8 @@ def answer_edit(request, access, year, public_id, code):
         else:
             messages.success(request, _("Indikator %(code)s disimpan.") % {"code": code})
             return _detail(submission)
+    maturity = methodology.maturity(edition, submission_input(submission), "claimed")
+    current = row.score_of(answer.claimed_level if answer else None)
     context = {
         "access": access,
         "cycle": submission.cycle,
@@ -231,6 +233,9 @@ def answer_edit(request, access, year, public_id, code):
         "indicator": indicator,
         "answer": answer,
         "form": form,
+        "maturity": maturity,
+        "maturity_without_row": maturity - current,
+        "max_maturity": edition.maxima.sid_per_innovation,
     }
     return render(request, "innovations/answer_form.html", context)
 
