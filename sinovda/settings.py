@@ -187,6 +187,11 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Evidence files live outside any served directory; only a permission-checked view reads them.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Largest evidence file accepted, per kind, in bytes (the variables are in MB).
+EVIDENCE_MAX_BYTES = {
+    kind: env_int(f"EVIDENCE_MAX_MB_{kind.upper()}", default_mb) * 1024 * 1024
+    for kind, default_mb in {"pdf": 10, "jpg": 5, "png": 5, "mp4": 50}.items()
+}
 
 # --- Security headers ---
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -121,6 +121,8 @@ region_patterns = [
     path("siklus/<int:year>/spd/", spd.spd_list, name="spd_list"),
     path("siklus/<int:year>/spd/<str:code>/", spd.spd_edit, name="spd_edit"),
     path("siklus/<int:year>/spd/<str:code>/periksa/", spd.spd_review, name="spd_review"),
+    # Evidence (bukti dukung): list, upload, permission-checked download.
+    path("bukti/", include("sinovda.evidence.urls")),
 ]
 
 edition_patterns = [

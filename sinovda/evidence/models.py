@@ -17,6 +17,31 @@ class FileKind(models.TextChoices):
     MP4 = "mp4", "MP4"
 
 
+# The extensions a download name may end with for each kind; any other gets the kind's added.
+EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "mp4": (".mp4", ".m4v")}
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """The documents of the accessed region this person may open, in one query.
+
+        Region readers (verifikator, koordinator, pimpinan, province roles, national admin) see all of
+        them. An operator sees those uploaded for its own OPD and those attached to an answer of its own
+        OPD's submissions. Anyone else sees none.
+        """
+        documents = self.filter(region=access.region)
+        if access.can_read:
+            return documents
+        if access.agency is None:
+            return documents.none()
+        from sinovda.innovations.models import Answer
+
+        attached = Answer.documents.through.objects.filter(
+            answer__submission__innovation__agency=access.agency
+        ).values("document_id")
+        return documents.filter(models.Q(agency=access.agency) | models.Q(pk__in=attached))
+
+
 class Document(models.Model):
     """A piece of evidence (bukti dukung) of one Pemda; one document can back many answers."""
 
@@ -37,6 +62,8 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("Bukti dukung")
@@ -47,3 +74,17 @@ class Document(models.Model):
 
     def __str__(self):
         return self.subject or self.original_name
+
+    @property
+    def content_type(self) -> str:
+        from .sniff import CONTENT_TYPES
+
+        return CONTENT_TYPES[self.kind]
+
+    @property
+    def download_name(self) -> str:
+        """The original name, with the extension of the kind the bytes really are."""
+        name = self.original_name or "berkas"
+        if not name.lower().endswith(EXTENSIONS.get(self.kind, ())):
+            name = f"{name}.{self.kind}"
+        return name
