@@ -183,6 +183,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The verified view counts answers nobody has reviewed yet as 0 ("zero") or as claimed ("claimed").
+SINOVDA_UNREVIEWED_COUNTS_AS = env_str("SINOVDA_UNREVIEWED_COUNTS_AS", "zero")
+if SINOVDA_UNREVIEWED_COUNTS_AS not in {"zero", "claimed"}:
+    raise ImproperlyConfigured("SINOVDA_UNREVIEWED_COUNTS_AS must be 'zero' or 'claimed'")
 # Development serves files straight from the source folders; production from collectstatic.
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Evidence files live outside any served directory; only a permission-checked view reads them.

@@ -196,6 +196,9 @@ def answer_edit(request, access, year, public_id, code):
         "documents": list(answer.documents.values_list("pk", flat=True)) if answer else [],
         "reply": answer.reply if answer else "",
     }
+    just_uploaded = request.GET.get("dokumen", "")
+    if just_uploaded.isdigit():  # back from the upload page: tick the new document
+        initial["documents"].append(int(just_uploaded))
     form = AnswerForm(
         request.POST or None,
         initial=initial,
