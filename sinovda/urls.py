@@ -10,6 +10,7 @@ from sinovda.editions import views as edition_views
 from sinovda.innovations.views import carry, inbox, review, spd, submissions
 from sinovda.regions.access import public_view
 from sinovda.regions.views import agencies, overview, people
+from sinovda.scores import views as score_views
 
 
 class RegionCodeConverter:
@@ -42,6 +43,8 @@ region_patterns = [
     path("siklus/baru/", cycle_views.cycle_open, name="cycle_open"),
     path("siklus/<int:year>/", cycle_views.cycle_detail, name="cycle_detail"),
     path("siklus/<int:year>/jadwal/", cycle_views.cycle_change, name="cycle_change"),
+    path("siklus/<int:year>/dasbor/", score_views.dashboard, name="dashboard"),
+    path("dasbor/", score_views.dashboard_latest, name="dashboard_latest"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     # Innovation reports of a cycle (operators, verifiers, koordinator).
     path("siklus/<int:year>/inovasi/", submissions.submission_list, name="submission_list"),

@@ -40,6 +40,8 @@ class SubmissionCreateForm(forms.Form):
 class ProfileForm(VersionedForm):
     """The innovation's profile. Every field may stay empty in a draft; submitting checks them."""
 
+    hide_optional = True  # "optional" would mislead: sending the report requires them
+
     name = forms.CharField(
         label=_("Nama inovasi"),
         max_length=200,
