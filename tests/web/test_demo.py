@@ -1,9 +1,30 @@
+import hashlib
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from sinovda.cycles.models import Cycle
+from sinovda.audit.models import AuditEvent
+from sinovda.core import demo_innovations
+from sinovda.cycles.models import Cycle, Phase
+from sinovda.editions.models import Edition
+from sinovda.evidence.models import Document
+from sinovda.innovations import affairs, rules
+from sinovda.innovations.models import (
+    Answer,
+    FieldComment,
+    Innovation,
+    RegionAnswer,
+    ReviewState,
+    State,
+    Submission,
+)
 from sinovda.regions.models import Agency, Membership, PublishedIndex, Region, Role
+from sinovda.scores.bridge import cycle_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +49,8 @@ def test_demo_region_has_its_opds_people_and_cycle(demo):
     assert ogan_ilir.coordinator_agency.short_name == "Balitbangda"
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {r.value for r in Role}
-    assert Cycle.objects.get(region=ogan_ilir).edition.year == 2023
+    years = sorted(Cycle.objects.filter(region=ogan_ilir).values_list("edition__year", flat=True))
+    assert years == [2022, 2023]
 
 
 def test_demo_published_indices_mark_invented_values(demo):
@@ -42,14 +64,33 @@ def test_demo_published_indices_mark_invented_values(demo):
     assert PublishedIndex.objects.filter(is_synthetic=True).exists()
 
 
-def test_demo_is_idempotent(demo):
-    counts = (Agency.objects.count(), Membership.objects.count(), PublishedIndex.objects.count())
-    call_command("load_demo", verbosity=0)
-    assert counts == (
-        Agency.objects.count(),
-        Membership.objects.count(),
-        PublishedIndex.objects.count(),
+def _demo_state():
+    models = [
+        Agency,
+        Membership,
+        PublishedIndex,
+        Edition,
+        Cycle,
+        Innovation,
+        Submission,
+        Answer,
+        RegionAnswer,
+        FieldComment,
+        Document,
+        AuditEvent,
+    ]
+    return (
+        [m.objects.count() for m in models],
+        list(Submission.objects.order_by("pk").values_list("pk", "state", "version", "previous")),
+        list(Answer.objects.order_by("pk").values_list("claimed_level", "verified_level")),
+        sorted(str(p) for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if p.is_file()),
     )
+
+
+def test_demo_is_idempotent(demo):
+    before = _demo_state()
+    call_command("load_demo", verbosity=0)
+    assert _demo_state() == before
 
 
 def test_province_coordinator_sees_the_ranking_but_cannot_manage(client, demo):
@@ -64,3 +105,160 @@ def test_province_coordinator_sees_the_ranking_but_cannot_manage(client, demo):
 def test_ranking_of_a_kabupaten_is_404(client, demo):
     client.post(reverse("login"), {"username": "koordinator", "password": "sinovda-demo-2023"})
     assert client.get(reverse("province_ranking", args=["16.10"])).status_code == 404
+
+
+def _cycle(year):
+    return Cycle.objects.select_related("edition", "region").get(
+        region__code="16.10", edition__year=year
+    )
+
+
+def test_2023_cycle_has_about_90_innovations_in_every_state(demo):
+    cycle = _cycle(2023)
+    submissions = Submission.objects.filter(cycle=cycle)
+    states = Counter(submissions.values_list("state", flat=True))
+    assert 85 <= submissions.count() <= 95
+    assert set(states) == set(State.values)
+    assert states[State.VERIFIED] > submissions.count() / 2
+    # 19 OPDs report, unevenly; Disdukcapil is the 5th most active (as in the real 2023 ranking).
+    per_agency = Counter(submissions.values_list("innovation__agency__short_name", flat=True))
+    assert len(per_agency) == 19
+    ranking = [short for short, _n in per_agency.most_common()]
+    assert ranking.index("Disdukcapil") == 4
+    assert per_agency["Disdukcapil"] > per_agency[ranking[5]]
+    # Every basic service is served; themes come from the edition.
+    reported = submissions.reported()
+    assert set(affairs.BASIC_SERVICES) <= set(reported.values_list("main_affair", flat=True))
+    assert set(submissions.values_list("theme", flat=True)) <= set(
+        cycle.edition.spec().tematik.items
+    )
+    # Sent reports are complete by the edition's own rules; every mandatory indicator is answered.
+    for submission in reported:
+        assert rules.submission_problems(submission) == [], submission.name
+    # Reviews: most accepted, some lowered, a few rejected, each change explained.
+    decisions = Counter(
+        Answer.objects.filter(submission__cycle=cycle).values_list("review_state", flat=True)
+    )
+    assert decisions[ReviewState.ACCEPTED] > decisions[ReviewState.LOWERED] > 0
+    assert decisions[ReviewState.REJECTED] > 0
+    assert not Answer.objects.filter(
+        review_state__in=[ReviewState.LOWERED, ReviewState.REJECTED], review_note=""
+    ).exists()
+    for returned in submissions.filter(state=State.RETURNED):
+        assert returned.answers.exclude(review_note="").exists()
+        assert returned.field_comments.exists()
+    rejected = submissions.filter(state=State.REJECTED).first()
+    note = AuditEvent.objects.for_object(rejected).get(action="submission.reject").after["note"]
+    assert note
+    # SPD: every row answered by the koordinator and reviewed by the verifikator.
+    spd = RegionAnswer.objects.filter(cycle=cycle)
+    assert sorted(spd.values_list("row_code", flat=True)) == sorted(
+        row.code for row in cycle.edition.spec().spd_rows
+    )
+    assert set(spd.values_list("answered_by__username", "reviewed_by__username")) == {
+        ("koordinator", "verifikator")
+    }
+    # Everything invented is marked.
+    assert all(
+        r.endswith("[Data demo sintetis]") for r in submissions.values_list("result", flat=True)
+    )
+
+
+def test_disdukcapil_innovations_have_their_profiles(demo):
+    edition = _cycle(2023).edition.spec()
+    for name, kind in [
+        ("Sanjo Barokah", "non_digital"),
+        ("Aku Mandiri", "digital"),
+        ("Lope Capil", "non_digital"),
+    ]:
+        s = Submission.objects.get(cycle__edition__year=2023, name=name)
+        assert s.innovation.agency.short_name == "Disdukcapil"
+        assert (s.kind, s.form, s.main_affair) == (
+            kind,
+            "pelayanan_publik",
+            "Administrasi Kependudukan dan Pencatatan Sipil",
+        )
+        for field in [*rules.REQUIRED_PROFILE, "theme", "trial_date", "budget", "video_url"]:
+            assert getattr(s, field), (name, field)
+        assert rules.word_count(s.design) >= 300
+        for part in ("Dasar hukum", "Permasalahan", "Isu strategis", "Metode pembaharuan"):
+            assert part in s.design
+        window = edition.eligibility
+        assert any(
+            window.start <= d <= window.end
+            for d in (s.implementation_date, s.development_date)
+            if d
+        )
+    sanjo = Submission.objects.get(cycle__edition__year=2023, name="Sanjo Barokah")
+    assert sanjo.implementation_date.year == 2018 and sanjo.state == State.VERIFIED
+    assert "ODGJ" in sanjo.design or "gangguan jiwa" in sanjo.design
+    aku = Submission.objects.get(cycle__edition__year=2023, name="Aku Mandiri")
+    assert "Lakso Burgo" in aku.design and "23.271" in aku.design
+    lope = next(i for i in demo_innovations.IDEAS if i.name == "Lope Capil")
+    assert "SINTETIS" in lope.note
+    # Field Trip Education (launched 28-07-2023) falls outside the 2023 window: it stays a draft.
+    trip = Submission.objects.get(cycle__edition__year=2023, name="Field Trip Education")
+    assert trip.state == State.DRAFT and str(trip.implementation_date) == "2023-07-28"
+
+
+def test_verified_iid_lands_in_the_published_predicate(demo):
+    for year, target, predicate in [
+        (2023, Decimal("61.16"), "Sangat Inovatif"),
+        (2022, Decimal("51.20"), "Inovatif"),
+    ]:
+        views = cycle_scores(_cycle(year))
+        assert views.verified.predicate == predicate, year
+        assert abs(views.verified.iid - target) < Decimal("0.5"), (year, views.verified.iid)
+        assert views.claimed.iid >= views.verified.iid
+
+
+def test_2022_edition_is_inferred_and_its_cycle_carries_over(demo):
+    edition = Edition.objects.get(year=2022)
+    assert (
+        edition.is_published and edition.data["label"] == "IID / IGA 2022 (disimpulkan dari 2023)"
+    )
+    confidences = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "confidence" in node:
+                confidences.append(node["confidence"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(edition.data)
+    assert confidences and set(confidences) == {"inferred"}
+    assert "S-DEMO-INFER2022" in edition.data["sources"]
+    assert edition.spec().eligibility.end.year == 2021
+
+    cycle = _cycle(2022)
+    assert cycle.phase() == Phase.CLOSED and cycle.opens_on.year == 2022
+    old = Submission.objects.filter(cycle=cycle)
+    assert 65 <= old.count() <= 75
+    assert old.filter(state=State.VERIFIED).count() > 0.8 * old.count()
+    linked = Submission.objects.filter(cycle__edition__year=2023, previous__isnull=False)
+    assert linked.count() == old.count()
+    for submission in linked.select_related("previous"):
+        assert submission.previous.cycle_id == cycle.pk
+        assert submission.previous.innovation_id == submission.innovation_id
+    assert Innovation.objects.filter(region__code="16.10").count() == 90
+
+
+def test_evidence_files_exist_and_one_document_backs_many_answers(demo):
+    documents = Document.objects.filter(region__code="16.10")
+    assert 20 <= documents.count() <= 120
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for document in documents:
+        data = (root / document.file.name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == document.sha256
+        assert len(data) == document.size
+        assert data.startswith(b"%PDF-" if document.kind == "pdf" else b"\x89PNG")
+    sanjo = documents.get(subject__endswith="inovasi Sanjo Barokah")
+    assert b"Sanjo Barokah" in (root / sanjo.file.name).read_bytes()
+    perbup = documents.get(subject__startswith="Peraturan Bupati Ogan Ilir")
+    backed = Answer.objects.filter(documents=perbup)
+    assert backed.values("submission").distinct().count() >= 10
+    assert RegionAnswer.objects.filter(documents__isnull=False).exists()
