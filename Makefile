@@ -37,3 +37,4 @@ messages: ## refresh the translation catalogues (Indonesian source, English tran
 
 bench: ## run the benchmarks (numbers and ratios, not pass/fail)
 	$(UV) run python bench/engine.py
+	$(UV) run python bench/web.py
