@@ -32,28 +32,6 @@ sys.path.insert(0, str(ROOT))
 
 BASE_SUBMISSIONS = 90
 OGAN_ILIR = "16.10"
-# The demo's 19 OPDs (sinovda/core/demo.py), copied so the benchmark does not depend on the demo.
-AGENCIES = [
-    ("Badan Penelitian dan Pengembangan Daerah", "Balitbangda"),
-    ("Sekretariat Daerah", "Setda"),
-    ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
-    ("Dinas Pendidikan dan Kebudayaan", "Disdikbud"),
-    ("Dinas Kesehatan", "Dinkes"),
-    ("Dinas Sosial", "Dinsos"),
-    ("Dinas Pekerjaan Umum dan Penataan Ruang", "Dinas PUPR"),
-    ("Dinas Perumahan dan Kawasan Permukiman", "Disperkim"),
-    ("Satuan Polisi Pamong Praja", "Satpol PP"),
-    ("Dinas Komunikasi dan Informatika", "Diskominfo"),
-    ("Dinas Pertanian", "Distan"),
-    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP"),
-    ("Badan Perencanaan Pembangunan Daerah", "Bappeda"),
-    ("Badan Pengelolaan Keuangan dan Aset Daerah", "BPKAD"),
-    ("Badan Pendapatan Daerah", "Bapenda"),
-    ("Dinas Lingkungan Hidup", "DLH"),
-    ("Dinas Pemberdayaan Masyarakat dan Desa", "Dinas PMD"),
-    ("Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "DP3A"),
-    ("Rumah Sakit Umum Daerah", "RSUD"),
-]
 OTHER_URUSAN = ["Administrasi Kependudukan dan Pencatatan Sipil", "Pertanian", "Perencanaan"]
 
 
@@ -86,6 +64,8 @@ def demo_region():
     from sinovda.regions.models import Agency, Membership, Region, Role
 
     region = Region.objects.get(code=OGAN_ILIR)
+    from sinovda.core.demo import AGENCIES  # after django.setup(): it imports models
+
     for name, short in AGENCIES:
         Agency.objects.create(region=region, name=name, short_name=short)
     user = get_user_model().objects.create_user(

@@ -198,6 +198,28 @@ def save_answer(
     return answer
 
 
+def decided_level(claimed: int | None, decision: str, level: int | None, note: str) -> int:
+    """The verified level a review decision gives, or why the decision is not valid.
+
+    Accept keeps the claim; lower needs a level below the claim; reject is 0. Anything but
+    accepting must say why, so the operator can fix it.
+    """
+    claimed = claimed or 0
+    if decision == ReviewState.ACCEPTED:
+        return claimed
+    if decision not in (ReviewState.LOWERED, ReviewState.REJECTED):
+        raise ActionRefused(_("Pilih keputusan: terima, turunkan, atau tolak."))
+    if not note:
+        raise ActionRefused(
+            _("Tulis catatan yang menjelaskan kepada operator mengapa klaim ini diubah.")
+        )
+    if decision == ReviewState.REJECTED:
+        return 0
+    if level is None or not 0 <= level < claimed:
+        raise ActionRefused(_("Pilih tingkat yang lebih rendah dari klaim operator."))
+    return level
+
+
 # --- transitions ----------------------------------------------------------------------------
 
 
@@ -287,21 +309,7 @@ def review_answer(
     submission = _locked(answer.submission)
     _review_open(access, submission)
     note = note.strip()
-    claimed = answer.claimed_level or 0
-    if decision == ReviewState.ACCEPTED:
-        verified = claimed
-    elif decision == ReviewState.LOWERED:
-        if level is None or not 0 <= level < claimed:
-            raise ActionRefused(_("Pilih tingkat yang lebih rendah dari klaim operator."))
-        verified = level
-    elif decision == ReviewState.REJECTED:
-        verified = 0
-    else:
-        raise ActionRefused(_("Pilih keputusan: terima, turunkan, atau tolak."))
-    if decision != ReviewState.ACCEPTED and not note:
-        raise ActionRefused(
-            _("Tulis catatan yang menjelaskan kepada operator mengapa klaim ini diubah.")
-        )
+    verified = decided_level(answer.claimed_level, decision, level, note)
     before = {"state": answer.review_state, "verified": answer.verified_level}
     answer.review_state, answer.verified_level, answer.review_note = decision, verified, note
     answer.reviewed_by, answer.reviewed_at = access.user, timezone.now()
@@ -534,17 +542,7 @@ def review_spd_answer(
     answer = RegionAnswer.objects.select_for_update().get(pk=answer.pk)
     if answer.answered_by_id == access.user.pk:
         raise ActionRefused(_("Jawaban SPD harus diperiksa orang lain, bukan yang mengisinya."))
-    claimed = answer.claimed_level or 0
-    if decision == ReviewState.ACCEPTED:
-        verified = claimed
-    elif decision == ReviewState.LOWERED and level is not None and 0 <= level < claimed:
-        verified = level
-    elif decision == ReviewState.REJECTED:
-        verified = 0
-    else:
-        raise ActionRefused(_("Pilih keputusan yang sah dan tingkat yang lebih rendah dari klaim."))
-    if decision != ReviewState.ACCEPTED and not note.strip():
-        raise ActionRefused(_("Tulis catatan yang menjelaskan mengapa klaim ini diubah."))
+    verified = decided_level(answer.claimed_level, decision, level, note.strip())
     answer.review_state, answer.verified_level, answer.review_note = (
         decision,
         verified,
