@@ -26,8 +26,9 @@ class DocumentQuerySet(models.QuerySet):
         """The documents of the accessed region this person may open, in one query.
 
         Region readers (verifikator, koordinator, pimpinan, province roles, national admin) see all of
-        them. An operator sees those uploaded for its own OPD and those attached to an answer of its own
-        OPD's submissions. Anyone else sees none.
+        them. An operator sees those uploaded for its own OPD, those attached to an answer of its own
+        OPD's submissions, and the region-wide documents the koordinator uploaded without an OPD (a
+        Perbup on regional innovation backs many OPDs' innovations). Anyone else sees none.
         """
         documents = self.filter(region=access.region)
         if access.can_read:
@@ -39,7 +40,9 @@ class DocumentQuerySet(models.QuerySet):
         attached = Answer.documents.through.objects.filter(
             answer__submission__innovation__agency=access.agency
         ).values("document_id")
-        return documents.filter(models.Q(agency=access.agency) | models.Q(pk__in=attached))
+        return documents.filter(
+            models.Q(agency=access.agency) | models.Q(agency=None) | models.Q(pk__in=attached)
+        )
 
 
 class Document(models.Model):

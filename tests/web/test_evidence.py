@@ -701,3 +701,19 @@ def test_sniffer_refuses_a_decompression_bomb(monkeypatch):
     with pytest.raises(Refused) as refused:
         sniff(data)
     assert refused.value.code == "pdf_too_complex"
+
+
+def test_operator_sees_region_wide_documents_such_as_the_perbup(
+    client, region, opd, operator, koordinator
+):
+    perbup = make_document(region, agency=None, subject="Perbup Inovasi Daerah", user=koordinator)
+    other_opd = factories.agency(region)
+    foreign = make_document(region, agency=other_opd, subject="Dokumen OPD lain")
+    client.force_login(operator)
+    assert client.get(url("document_download", region, perbup.pk)).status_code == 200
+    assert client.get(url("document_download", region, foreign.pk)).status_code == 404
+    submission = factories.submission(factories.cycle(region), agency=opd)
+    page = client.get(
+        reverse("answer_edit", args=[region.code, 2023, submission.innovation.public_id, "16"])
+    ).content.decode()
+    assert "Perbup Inovasi Daerah" in page and "Dokumen OPD lain" not in page

@@ -166,13 +166,8 @@ def profile_edit(request, access, year, public_id):
 
 
 def _documents_for(access, submission):
-    """Documents this person may attach: the OPD's own uploads and those already attached."""
-    documents = Document.objects.filter(region=access.region)
-    if not access.can_read:
-        documents = documents.filter(
-            Q(agency=submission.innovation.agency) | Q(uploaded_by=access.user)
-        )
-    return documents.order_by("-uploaded_at")
+    """Documents this person may attach: the ones they may open (their OPD's and region-wide)."""
+    return Document.objects.visible_to(access).order_by("-uploaded_at")
 
 
 @region_view(Need.MEMBER)
