@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -19,5 +21,11 @@ def audit_list(request, access):
         .distinct()
     )
     page = Paginator(events, 50).get_page(request.GET.get("halaman"))
-    context = {"access": access, "page": page, "action": action, "actions": actions}
+    context = {
+        "access": access,
+        "page": page,
+        "action": action,
+        "actions": actions,
+        "filter_query": urlencode({"tindakan": action}),
+    }
     return render(request, "audit/audit_list.html", context)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,16 +7,8 @@ from sinovda.regions.access import Need, region_view
 
 from . import actions
 from .forms import CycleChangeForm, CycleOpenForm
+from .lookup import get_cycle
 from .models import Cycle
-
-
-def _cycle_for(access, year) -> Cycle:
-    try:
-        return Cycle.objects.select_related("edition", "region").get(
-            region=access.region, edition__year=year
-        )
-    except Cycle.DoesNotExist:
-        raise Http404 from None
 
 
 @region_view(Need.MEMBER)
@@ -38,7 +29,7 @@ def cycle_open(request, access):
 
 @region_view(Need.MEMBER)
 def cycle_detail(request, access, year):
-    cycle = _cycle_for(access, year)
+    cycle = get_cycle(access, year)
     history = (
         AuditEvent.objects.for_object(cycle).select_related("actor") if access.can_read else []
     )
@@ -48,7 +39,7 @@ def cycle_detail(request, access, year):
 
 @region_view(Need.MANAGE)
 def cycle_change(request, access, year):
-    cycle = _cycle_for(access, year)
+    cycle = get_cycle(access, year)
     form = CycleChangeForm(request.POST or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         actions.change_cycle_dates(

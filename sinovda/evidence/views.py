@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -39,7 +39,13 @@ def document_list(request, access):
         )
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("halaman"))
     can_upload = access.agency is not None or access.can_manage
-    context = {"access": access, "page": page, "query": query, "can_upload": can_upload}
+    context = {
+        "access": access,
+        "page": page,
+        "query": query,
+        "filter_query": urlencode({"cari": query}),
+        "can_upload": can_upload,
+    }
     return render(request, "evidence/document_list.html", context)
 
 
@@ -130,15 +136,9 @@ def document_download(request, access, pk):
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = attachment_header(document.download_name)
+    response["Content-Disposition"] = content_disposition_header(True, document.download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
-def attachment_header(name: str) -> str:
-    """Content-Disposition: attachment, with an ASCII fallback and the real name per RFC 5987/6266."""
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -120,7 +120,6 @@ class ProfileForm(VersionedForm):
             self.fields["theme"] = forms.ChoiceField(
                 label=_("Tematik"), required=False, choices=blank + [(t, t) for t in themes]
             )
-            self.order_fields(list(self.fields))
         minimum = edition.rancang_bangun.min_words
         if minimum:
             parts = ", ".join(edition.rancang_bangun.parts)

@@ -2,18 +2,9 @@
 
 from django.http import Http404
 
-from sinovda.cycles.models import Cycle
+from sinovda.cycles.lookup import get_cycle
 
 from .models import Submission
-
-
-def get_cycle(access, year) -> Cycle:
-    try:
-        return Cycle.objects.select_related("edition", "region").get(
-            region=access.region, edition__year=year
-        )
-    except Cycle.DoesNotExist:
-        raise Http404 from None
 
 
 def visible_submissions(access, cycle):

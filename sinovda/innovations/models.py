@@ -197,7 +197,6 @@ class ReviewedAnswer(models.Model):
 
     class Meta:
         abstract = True
-        constraints = []
 
 
 class Answer(ReviewedAnswer):

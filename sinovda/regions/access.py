@@ -67,14 +67,6 @@ class RegionAccess:
         return 0
 
     @property
-    def role(self) -> str | None:
-        if self.membership is not None:
-            return self.membership.role
-        if self.via_province is not None:
-            return self.via_province.role
-        return None
-
-    @property
     def role_label(self) -> str:
         if self.membership is not None:
             return self.membership.get_role_display()

@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sinovda.cycles.lookup import get_cycle
 from sinovda.cycles.models import Cycle
 from sinovda.regions.access import Need, region_view
 
@@ -11,29 +11,18 @@ from . import dashboard as board
 
 
 def _detail_urls(region_code, year, rows):
-    """Links to the submission pages, once that page exists (built separately)."""
-    urls = {}
-    for row in rows:
-        if not row.public_id or row.innovation_id in urls:
-            continue
-        try:
-            urls[row.innovation_id] = reverse(
-                "submission_detail", args=[region_code, year, row.public_id]
-            )
-        except NoReverseMatch:
-            return {}
-    return urls
+    """Links to the submission pages named in the plan, one reverse per innovation."""
+    return {
+        row.innovation_id: reverse("submission_detail", args=[region_code, year, row.public_id])
+        for row in rows
+        if row.public_id
+    }
 
 
 @region_view(Need.READ)
 def dashboard(request, access, year):
     """One cycle at a glance: IID in both views, the gap, the plan, progress per OPD."""
-    try:
-        cycle = Cycle.objects.select_related("edition", "region").get(
-            region=access.region, edition__year=year
-        )
-    except Cycle.DoesNotExist:
-        raise Http404 from None
+    cycle = get_cycle(access, year)
     data = board.build(cycle)
     urls = _detail_urls(access.region.code, year, data.plan)
     plan = [(row, urls.get(row.innovation_id)) for row in data.plan]

@@ -5,11 +5,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from sinovda.cycles.lookup import get_cycle
 from sinovda.regions.access import Need, region_view
 
 from .. import actions, rules
 from ..forms import CarryOverForm
-from ..lookup import get_cycle, get_submission, visible_submissions
+from ..lookup import get_submission, visible_submissions
 from ..models import REPORTED_STATES, Submission
 from .submissions import _detail
 

@@ -1,20 +1,24 @@
 """The verifier's side: the queue, per-answer decisions, profile remarks and the verdict."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sinovda.cycles.lookup import get_cycle
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
 from .. import actions
 from ..forms import FieldCommentForm, NoteForm, ReviewAnswerForm
-from ..lookup import get_cycle, get_submission
+from ..lookup import get_submission
 from ..models import Answer, State, Submission
 from .submissions import _detail, _refused, indicator_rows
 
@@ -47,7 +51,7 @@ def review_queue(request, access, year):
     waiting = WAITING.get(request.GET.get("menunggu", ""))
     if waiting:
         submissions = submissions.filter(
-            submitted_at__lte=timezone.now() - timezone.timedelta(days=waiting)
+            submitted_at__lte=timezone.now() - datetime.timedelta(days=waiting)
         )
     submissions = submissions.order_by("submitted_at", "name")
     context = {
@@ -114,7 +118,7 @@ def review_answer(request, access, year, public_id, code):
             messages.success(
                 request, _("Keputusan untuk indikator %(code)s disimpan.") % {"code": code}
             )
-    url = redirect("review_submission", access.region.code, year, public_id).url
+    url = reverse("review_submission", args=[access.region.code, year, public_id])
     return redirect(f"{url}#indikator-{code}")
 
 

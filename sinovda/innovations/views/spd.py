@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 
 from .. import actions, rules
 from ..forms import ReviewAnswerForm, SpdAnswerForm
-from ..lookup import get_cycle
 from ..models import RegionAnswer, ReviewState
 
 

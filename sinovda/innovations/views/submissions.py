@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sinovda import methodology
 from sinovda.audit.models import AuditEvent
+from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
@@ -17,7 +18,7 @@ from sinovda.scores.bridge import submission_input, unreviewed_policy
 
 from .. import actions, rules
 from ..forms import AnswerForm, ProfileForm, SubmissionCreateForm
-from ..lookup import get_cycle, get_submission, visible_submissions
+from ..lookup import get_submission, visible_submissions
 from ..models import EDITABLE_STATES, ReviewState, State
 
 
@@ -149,7 +150,7 @@ def profile_edit(request, access, year, public_id):
             )
         except rules.RuleError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-        except actions.StaleEdit as error:
+        except actions.ActionRefused as error:  # stale page, or no longer editable
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Profil inovasi disimpan."))
@@ -216,7 +217,7 @@ def answer_edit(request, access, year, public_id, code):
                 reply=form.cleaned_data.get("reply"),
                 expected_version=form.cleaned_data["version"],
             )
-        except actions.StaleEdit as error:
+        except actions.ActionRefused as error:  # stale page, or no longer editable
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Indikator %(code)s disimpan.") % {"code": code})
