@@ -22,6 +22,7 @@ demo: setup ## set everything up and start the app with the demo region (SQLite)
 test: setup ## lint + the full test suite (DATABASE_URL selects PostgreSQL)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run python manage.py makemigrations --check --dry-run -v 0
 	$(UV) run pytest
 
 lint: ## ruff lint + format check
