@@ -22,6 +22,11 @@ if SINOVDA_ENV not in {"development", "production"}:
 PRODUCTION = SINOVDA_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if DEBUG and PRODUCTION:
+    # DEBUG pages show settings, SQL and source to anyone who triggers an error.
+    raise ImproperlyConfigured(
+        "DEBUG must be off when SINOVDA_ENV=production; unset DEBUG or set DEBUG=false"
+    )
 SECRET_KEY = env_str(
     "SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-never-use-in-production"
 )
@@ -139,11 +144,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT=1 so the client address comes from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The same client address as the audit log (sinovda/lib/client_ip.py), so a lockout is per client.
+AXES_CLIENT_IP_CALLABLE = "sinovda.lib.client_ip.client_ip"
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the header is ignored).
+# AXES_IPWARE_PROXY_COUNT is the old name, still read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("AXES_IPWARE_PROXY_COUNT", 0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # --- Email: console in development, SMTP in production ---
 if PRODUCTION or env_str("EMAIL_HOST"):

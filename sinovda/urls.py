@@ -9,7 +9,7 @@ from sinovda.cycles import views as cycle_views
 from sinovda.editions import views as edition_views
 from sinovda.innovations.views import carry, inbox, review, spd, submissions
 from sinovda.regions.access import public_view
-from sinovda.regions.views import agencies, overview, people
+from sinovda.regions.views import agencies, overview, people, policy
 from sinovda.scores import views as score_views
 
 
@@ -46,6 +46,7 @@ region_patterns = [
     path("siklus/<int:year>/dasbor/", score_views.dashboard, name="dashboard"),
     path("dasbor/", score_views.dashboard_latest, name="dashboard_latest"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    path("pengaturan/", policy.region_policy, name="region_policy"),
     # Innovation reports of a cycle (operators, verifiers, koordinator).
     path("siklus/<int:year>/inovasi/", submissions.submission_list, name="submission_list"),
     path(
@@ -101,6 +102,11 @@ region_patterns = [
         name="comment_field",
     ),
     path(
+        "siklus/<int:year>/inovasi/<str:public_id>/catatan/<int:pk>/tanggapan/",
+        submissions.comment_reply,
+        name="comment_reply",
+    ),
+    path(
         "siklus/<int:year>/inovasi/<str:public_id>/kembalikan/",
         review.return_submission,
         name="return_submission",
@@ -117,7 +123,7 @@ region_patterns = [
     ),
     path(
         "siklus/<int:year>/inovasi/<str:public_id>/buka/",
-        review.reopen_submission,
+        submissions.reopen_submission,
         name="reopen_submission",
     ),
     # SPD (region indicators).
@@ -156,6 +162,7 @@ urlpatterns = [
     path("sandi/atur/selesai/", core_views.password_reset_complete, name="password_reset_complete"),
     path("bahasa/", public_view(set_language), name="set_language"),
     path("notifikasi/", inbox.notification_list, name="notification_list"),
+    path("audit/", audit_views.platform_audit_list, name="platform_audit_list"),
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),
     path("admin/", admin.site.urls),

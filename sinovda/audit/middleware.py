@@ -1,17 +1,11 @@
-from django.conf import settings
+from sinovda.lib.client_ip import client_ip
 
 from .context import current_ip
 
 
-def client_ip(request) -> str | None:
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
-
-
 class AuditContextMiddleware:
+    """Makes the client address of the request available to `record()` (see context.py)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

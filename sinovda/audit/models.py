@@ -1,14 +1,36 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from sinovda.regions.models import Membership
+
 from .context import current_ip
+
+USER_TYPE = settings.AUTH_USER_MODEL.lower()  # object_type of rows about an account
 
 
 class AuditEventQuerySet(models.QuerySet):
     def for_region(self, region):
         return self.filter(region=region)
+
+    def visible_to_region(self, region):
+        """The region's rows, and the region-less account rows (sign-ins, lockouts, email changes)
+        of anyone who has or had a role in it: one query, the people as a subquery."""
+        people = (
+            Membership.objects.filter(region=region)
+            .annotate(user_key=Cast("user_id", output_field=models.CharField()))
+            .values("user_key")
+        )
+        return self.filter(
+            Q(region=region) | Q(region__isnull=True, object_type=USER_TYPE, object_id__in=people)
+        )
+
+    def platform(self):
+        """Rows of no region: sign-in events and other account-level changes."""
+        return self.filter(region__isnull=True)
 
     def for_object(self, obj):
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
@@ -36,7 +58,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["region", "-created_at"])]
+        indexes = [
+            models.Index(fields=["region", "-created_at"]),
+            # Every row about one object (an account's sign-ins, a report's history).
+            models.Index(fields=["object_type", "object_id"], name="audit_event_object_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

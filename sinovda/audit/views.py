@@ -3,29 +3,48 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from sinovda.regions.access import Need, region_view
+from sinovda.regions.access import Need, national_admin_view, region_view
 
 from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _actions(events):
+    return events.order_by("action").values_list("action", flat=True).distinct()
+
+
+def _filter_by_action(request, events):
+    action = request.GET.get("tindakan", "").strip()
+    return (events.filter(action__startswith=action) if action else events), action
 
 
 @region_view(Need.MANAGE)
 def audit_list(request, access):
-    events = AuditEvent.objects.for_region(access.region).select_related("actor")
-    action = request.GET.get("tindakan", "").strip()
-    if action:
-        events = events.filter(action__startswith=action)
-    actions = (
-        AuditEvent.objects.for_region(access.region)
-        .order_by("action")
-        .values_list("action", flat=True)
-        .distinct()
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("halaman"))
+    """The region's trail, with the sign-in events of the people who have or had a role in it."""
+    visible = AuditEvent.objects.visible_to_region(access.region)
+    events, action = _filter_by_action(request, visible.select_related("actor"))
     context = {
         "access": access,
-        "page": page,
+        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("halaman")),
         "action": action,
-        "actions": actions,
+        "actions": _actions(visible),
         "filter_query": urlencode({"tindakan": action}),
     }
     return render(request, "audit/audit_list.html", context)
+
+
+@national_admin_view
+def platform_audit_list(request):
+    """Platform-level events (no region: sign-ins, lockouts, account changes); or every row."""
+    scope = "semua" if request.GET.get("cakupan") == "semua" else "platform"
+    visible = AuditEvent.objects.all() if scope == "semua" else AuditEvent.objects.platform()
+    events, action = _filter_by_action(request, visible.select_related("actor", "region"))
+    context = {
+        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("halaman")),
+        "action": action,
+        "actions": _actions(visible),
+        "scope": scope,
+        "filter_query": urlencode({"cakupan": scope, "tindakan": action}),
+    }
+    return render(request, "audit/platform_audit_list.html", context)

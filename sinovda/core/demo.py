@@ -825,7 +825,7 @@ def hash_text(text: str) -> int:
 
 def _store(region, content, name, agency, number, date, subject, user):
     sha256 = hashlib.sha256(content).hexdigest()
-    existing = Document.objects.filter(region=region, sha256=sha256).first()
+    existing = Document.objects.filter(region=region, agency=agency, sha256=sha256).first()
     storage = Document._meta.get_field("file").storage
     if existing is not None:
         if not storage.exists(existing.file.name):  # the files were removed: write them again
@@ -834,7 +834,8 @@ def _store(region, content, name, agency, number, date, subject, user):
         return existing
     # A file left at this path by an earlier database (e.g. after deleting var/sinovda.sqlite3)
     # belongs to no document: remove it, or storage would keep both under different names.
-    path = evidence_path(Document(region=region, sha256=sha256, kind=name.rsplit(".", 1)[-1]), name)
+    kind = name.rsplit(".", 1)[-1]
+    path = evidence_path(Document(region=region, agency=agency, sha256=sha256, kind=kind), name)
     if storage.exists(path):
         storage.delete(path)
     upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
@@ -941,6 +942,7 @@ def _write(region, agencies, users, cycles, plans, documents):
                 previous=previous,
                 carry_over_note=_carry_over_note(idea) if previous else "",
                 submitted_at=submitted_at,
+                submitted_by=operator(idea) if submitted_at else None,
                 decided_at=decided_at,
                 created_by=operator(idea),
                 **_profile_fields(idea, item["profile"], year, state),
@@ -956,6 +958,7 @@ def _write(region, agencies, users, cycles, plans, documents):
                     submission=submission,
                     indicator_code=code,
                     claimed_level=planned.claimed,
+                    claimed_by=operator(idea),
                     verified_level=planned.verified,
                     review_state=planned.state,
                     review_note=planned.note,

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 
+from sinovda.accounts.forms import ResetPasswordForm
 from sinovda.regions.access import public_view, user_memberships
 
 
@@ -23,5 +24,8 @@ login = public_view(auth_views.LoginView.as_view(redirect_authenticated_user=Tru
 logout = public_view(auth_views.LogoutView.as_view())
 password_reset = public_view(auth_views.PasswordResetView.as_view())
 password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())
-password_reset_confirm = public_view(auth_views.PasswordResetConfirmView.as_view())
+# The new password must differ from the current one; setting it clears a forced change and is audited.
+password_reset_confirm = public_view(
+    auth_views.PasswordResetConfirmView.as_view(form_class=ResetPasswordForm)
+)
 password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_view())

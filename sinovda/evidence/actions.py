@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -170,15 +171,18 @@ def store_document(
     acting_user,
     allowed_kinds=None,
 ) -> tuple[Document, bool]:
-    """Keep an evidence file of the region, or find the same file already kept.
+    """Keep an evidence file of the region for `agency` (None: the whole region), or find the same
+    file already kept for it.
 
-    Returns (document, created). When a document with the same bytes (sha256) already exists in the
-    region it is returned with created=False and nothing new is stored, so the person can reuse it.
+    Returns (document, created). When a document with the same bytes (sha256) already exists for the
+    same OPD, or region-wide, it is returned with created=False and nothing new is stored, so the
+    person can reuse it. The same bytes kept by another OPD are not reused: the uploader may not see
+    that document, and must not learn that it exists (see `_same_file`).
     Raises `Refused` (with an Indonesian message) for a file we do not accept.
     """
     inspected = inspect_upload(uploaded_file, allowed_kinds=allowed_kinds)
     with transaction.atomic():
-        existing = _same_file(region, inspected.sha256)
+        existing = _same_file(region, agency, inspected.sha256)
         if existing is not None:
             return existing, False
         document = Document(
@@ -202,7 +206,7 @@ def store_document(
             except IntegrityError:
                 # The same file was stored by someone else a moment ago: use theirs.
                 document.file.delete(save=False)
-                return _same_file(region, inspected.sha256), False
+                return _same_file(region, agency, inspected.sha256), False
             record(
                 "document.upload",
                 actor=acting_user,
@@ -216,9 +220,14 @@ def store_document(
     return document, True
 
 
-def _same_file(region, sha256: str) -> Document | None:
+def _same_file(region, agency, sha256: str) -> Document | None:
+    """The document with these bytes that an upload for `agency` may reuse: the OPD's own, else a
+    region-wide one (every OPD of the region sees those). A region-wide upload reuses only a
+    region-wide document, so a koordinator's upload never turns into an OPD's document."""
+    scope = Q(agency=None) if agency is None else Q(agency=agency) | Q(agency=None)
     return (
-        Document.objects.filter(region=region, sha256=sha256)
+        Document.objects.filter(scope, region=region, sha256=sha256)
+        .order_by(F("agency").asc(nulls_last=True))
         .select_related("uploaded_by", "agency")
         .first()
     )

@@ -6,8 +6,10 @@ from .storage import private_storage
 
 
 def evidence_path(instance, filename):
-    # Files are named by their hash, never by what the uploader called them.
-    return f"{instance.region_id}/{instance.sha256[:2]}/{instance.sha256}.{instance.kind}"
+    # Files are named by their hash, never by what the uploader called them. The same bytes may be
+    # kept once per OPD and once for the whole Pemda, so the owner is part of the path.
+    owner = instance.agency_id or "pemda"
+    return f"{instance.region_id}/{owner}/{instance.sha256[:2]}/{instance.sha256}.{instance.kind}"
 
 
 class FileKind(models.TextChoices):
@@ -25,14 +27,17 @@ class DocumentQuerySet(models.QuerySet):
     def visible_to(self, access):
         """The documents of the accessed region this person may open, in one query.
 
-        Region readers (verifikator, koordinator, pimpinan, province roles, national admin) see all of
-        them. An operator sees those uploaded for its own OPD, those attached to an answer of its own
-        OPD's submissions, and the region-wide documents the koordinator uploaded without an OPD (a
-        Perbup on regional innovation backs many OPDs' innovations). Anyone else sees none.
+        Region readers (verifikator, koordinator, pimpinan, national admin) see all of them; province
+        roles none, unless the region shares its evidence with the province. An operator sees those
+        uploaded for its own OPD, those attached to an answer of its own OPD's submissions, and the
+        region-wide documents the koordinator uploaded without an OPD (a Perbup on regional
+        innovation backs many OPDs' innovations). Anyone else sees none.
         """
         documents = self.filter(region=access.region)
         if access.can_read:
-            return documents
+            # Province roles read scores and sent reports, not evidence files, unless the region
+            # shares them (docs/decisions.md).
+            return documents if access.sees_evidence else documents.none()
         if access.agency is None:
             return documents.none()
         from sinovda.innovations.models import Answer
@@ -49,8 +54,10 @@ class Document(models.Model):
     """A piece of evidence (bukti dukung) of one Pemda; one document can back many answers."""
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="documents")
+    # PROTECT: deleting an OPD must never turn its documents into region-wide ones (visible to every
+    # OPD); OPDs are deactivated, not deleted.
     agency = models.ForeignKey(
-        "regions.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+        "regions.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     file = models.FileField(storage=private_storage, upload_to=evidence_path, max_length=200)
     sha256 = models.CharField(max_length=64)
@@ -71,8 +78,19 @@ class Document(models.Model):
         ordering = ["-uploaded_at"]
         verbose_name = _("Bukti dukung")
         verbose_name_plural = _("Bukti dukung")
+        # The same bytes are kept once per OPD and once region-wide (store_document reuses within
+        # what the uploader may see): an OPD never learns that another OPD has the same file.
         constraints = [
-            models.UniqueConstraint(fields=["region", "sha256"], name="document_once_per_region")
+            models.UniqueConstraint(
+                fields=["region", "agency", "sha256"],
+                condition=models.Q(agency__isnull=False),
+                name="document_once_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "sha256"],
+                condition=models.Q(agency__isnull=True),
+                name="document_once_region_wide",
+            ),
         ]
 
     def __str__(self):

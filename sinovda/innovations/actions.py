@@ -5,7 +5,7 @@ same transaction, and notifies the people who must act next. Views only translat
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sinovda.audit.models import record
 from sinovda.regions.access import RegionAccess
 
-from . import notifications, rules
+from . import duties, notifications, rules, windows
 from .models import (
     EDITABLE_STATES,
     Answer,
@@ -60,6 +60,18 @@ class StaleEdit(ActionRefused):
     """Someone else saved the submission after this person opened it."""
 
 
+def stale_message() -> str:
+    return _(
+        "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+    )
+
+
+def _refuse_if(message: str | None) -> None:
+    if message:
+        raise ActionRefused(message)
+
+
 def _profile(submission) -> dict:
     return {f: getattr(submission, f) for f in PROFILE_FIELDS}
 
@@ -77,17 +89,17 @@ def _require(condition: bool):
 
 
 def _bump(submission: Submission, expected_version: int, **fields) -> None:
-    """Save fields only if nobody saved since `expected_version` (optimistic locking)."""
+    """Save fields only if nobody saved since `expected_version` (optimistic locking).
+
+    A missing version is treated as stale: a form that lost its version cannot prove it saw the
+    latest data."""
+    if expected_version is None:
+        raise StaleEdit(stale_message())
     updated = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **fields
     )
     if not updated:
-        raise StaleEdit(
-            _(
-                "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
-                "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
-            )
-        )
+        raise StaleEdit(stale_message())
     submission.version = expected_version + 1
     for name, value in fields.items():
         setattr(submission, name, value)
@@ -102,6 +114,7 @@ def create_submission(access: RegionAccess, cycle, *, agency, name: str) -> Subm
     _require(access.can_manage or (access.agency is not None and access.agency.pk == agency.pk))
     if cycle.region_id != access.region.pk or agency.region_id != access.region.pk:
         raise PermissionDenied
+    _refuse_if(windows.create_refusal(cycle))
     rules.check_unique_name(cycle, name)
     innovation = Innovation.objects.create(
         region=access.region, agency=agency, name=name, created_by=access.user
@@ -127,6 +140,7 @@ def save_profile(
     _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan yang sudah dikirim tidak dapat diubah."))
+    _refuse_if(windows.edit_refusal(submission))
     if "name" in values:
         rules.check_unique_name(submission.cycle, values["name"], exclude=submission)
     before = _profile(submission)
@@ -146,6 +160,39 @@ def save_profile(
     return submission
 
 
+def judged(answer, documents=None) -> dict:
+    """What a verifier judges in an answer. Any change to it sends the answer back for review."""
+    if documents is None:
+        documents = answer.documents.all() if answer.pk else []
+    return {
+        "level": answer.claimed_level,
+        "documents": sorted(d.pk for d in documents),
+        "link": answer.link,
+        "reply": answer.reply,
+    }
+
+
+def _apply_claim(
+    answer, *, level, link, documents, reply, by, by_field="claimed_by"
+) -> tuple[dict, dict]:
+    """Set what is claimed; when it differs from what was judged, the judgement no longer holds.
+
+    Returns the judged fields before and after. The verifier's note stays, so the operator and the
+    next reviewer can see what was said about the earlier claim."""
+    before = judged(answer)
+    answer.claimed_level, answer.link = level, link
+    if reply is not None:
+        answer.reply = reply
+    after = judged(answer, documents)
+    if before != after:
+        answer.review_state, answer.verified_level = ReviewState.PENDING, None
+        answer.reviewed_by = answer.reviewed_at = None
+        setattr(answer, by_field, by)
+    answer.save()
+    answer.documents.set(documents)
+    return before, after
+
+
 @transaction.atomic
 def save_answer(
     access: RegionAccess,
@@ -156,14 +203,16 @@ def save_answer(
     link: str = "",
     documents=(),
     reply: str | None = None,
-    expected_version: int,
+    expected_version: int | None,
 ) -> Answer:
     """Set the claimed level of one indicator and its evidence. A changed claim needs review again."""
     _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan yang sudah dikirim tidak dapat diubah."))
+    _refuse_if(windows.edit_refusal(submission))
     edition = submission.cycle.edition.spec()
     rules.check_indicator(edition, indicator_code, level)
+    documents = list(documents)
     for document in documents:
         if document.region_id != access.region.pk:
             raise PermissionDenied
@@ -171,29 +220,16 @@ def save_answer(
     answer, _created = Answer.objects.get_or_create(
         submission=submission, indicator_code=indicator_code
     )
-    before = {"level": answer.claimed_level, "link": answer.link}
-    if answer.claimed_level != level:
-        answer.claimed_level = level
-        answer.review_state = ReviewState.PENDING
-        answer.verified_level = None
-    answer.link = link
-    if reply is not None:
-        answer.reply = reply
-    answer.save()
-    answer.documents.set(documents)
+    before, after = _apply_claim(
+        answer, level=level, link=link, documents=documents, reply=reply, by=access.user
+    )
     record(
         "answer.claim",
         actor=access.user,
         obj=submission,
         region=access.region,
         before={indicator_code: before},
-        after={
-            indicator_code: {
-                "level": level,
-                "link": link,
-                "documents": [d.pk for d in documents],
-            }
-        },
+        after={indicator_code: {**after, "review_state": answer.review_state}},
     )
     return answer
 
@@ -231,17 +267,18 @@ def _locked(submission: Submission) -> Submission:
     )
 
 
-def _transition(access, submission, action, to_state, *, note="", **extra) -> Submission:
+def _transition(
+    access, submission, action, to_state, *, note="", audit_extra=None, **fields
+) -> Submission:
     before = submission.state
-    fields = {"state": to_state, **extra}
-    _bump(submission, submission.version, **fields)
+    _bump(submission, submission.version, state=to_state, **fields)
     record(
         action,
         actor=access.user,
         obj=submission,
         region=access.region,
         before={"state": before},
-        after={"state": to_state, **({"note": note} if note else {})},
+        after={"state": to_state, **({"note": note} if note else {}), **(audit_extra or {})},
     )
     return submission
 
@@ -252,25 +289,19 @@ def submit(access: RegionAccess, submission: Submission) -> Submission:
     _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan ini sudah dikirim."))
-    cycle = submission.cycle
-    if not cycle.accepts_submissions():
-        raise ActionRefused(
-            _(
-                "Penjaringan tidak sedang dibuka (%(opens)s sampai %(deadline)s). Laporan tidak "
-                "dapat dikirim; hubungi koordinator bila jadwal perlu diperpanjang."
-            )
-            % {
-                "opens": cycle.opens_on.strftime("%d-%m-%Y"),
-                "deadline": cycle.submit_deadline.strftime("%d-%m-%Y"),
-            }
-        )
+    _refuse_if(windows.send_refusal(submission))
     problems = rules.submission_problems(submission)
     if problems:
         raise ActionRefused(
             _("Laporan belum lengkap. Perbaiki hal berikut lalu kirim lagi."), problems
         )
     _transition(
-        access, submission, "submission.submit", State.SUBMITTED, submitted_at=timezone.now()
+        access,
+        submission,
+        "submission.submit",
+        State.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=access.user,
     )
     notifications.submitted(submission)
     return submission
@@ -282,18 +313,25 @@ def withdraw(access: RegionAccess, submission: Submission) -> Submission:
     _require(may_edit(access, submission))
     if submission.state not in {State.DRAFT, State.SUBMITTED}:
         raise ActionRefused(_("Hanya laporan draf atau yang menunggu verifikasi dapat ditarik."))
+    _refuse_if(windows.withdraw_refusal(submission))
     return _transition(access, submission, "submission.withdraw", State.WITHDRAWN)
 
 
-def _review_open(access, submission):
+def _review_open(access, submission, *, answer=None):
+    """The report waits for review, the window is open, and this person may judge it."""
     _require(access.is_reviewer)
     if submission.state != State.SUBMITTED:
         raise ActionRefused(_("Laporan ini tidak sedang menunggu verifikasi."))
-    if not submission.cycle.accepts_reviews():
-        raise ActionRefused(
-            _("Masa verifikasi siklus ini sudah berakhir (%(date)s).")
-            % {"date": submission.cycle.review_deadline.strftime("%d-%m-%Y")}
-        )
+    _refuse_if(windows.review_refusal(submission))
+    if answer is not None:
+        _refuse_if(duties.answer_refusal(access, submission, answer))
+    else:
+        _refuse_if(duties.sender_refusal(access, submission))
+
+
+def _self_review_mark(access, submission, answer=None) -> dict:
+    """Reviews that only the region's one-person setting allowed are marked in the audit row."""
+    return {"self_review": True} if duties.is_self_review(access, submission, answer) else {}
 
 
 @transaction.atomic
@@ -307,7 +345,8 @@ def review_answer(
 ) -> Answer:
     """Accept the claimed level, lower it, or reject it (0). A note is required unless accepted."""
     submission = _locked(answer.submission)
-    _review_open(access, submission)
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    _review_open(access, submission, answer=answer)
     note = note.strip()
     verified = decided_level(answer.claimed_level, decision, level, note)
     before = {"state": answer.review_state, "verified": answer.verified_level}
@@ -329,7 +368,10 @@ def review_answer(
         obj=submission,
         region=access.region,
         before={answer.indicator_code: before},
-        after={answer.indicator_code: {"state": decision, "verified": verified, "note": note}},
+        after={
+            answer.indicator_code: {"state": decision, "verified": verified, "note": note},
+            **_self_review_mark(access, submission, answer),
+        },
     )
     return answer
 
@@ -359,6 +401,9 @@ def reply_field_comment(access: RegionAccess, comment: FieldComment, *, reply: s
     _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Tanggapan hanya dapat ditulis saat laporan dikembalikan."))
+    _refuse_if(windows.edit_refusal(submission))
+    if not reply.strip():
+        raise ActionRefused(_("Tulis tanggapan Anda atas catatan verifikator."))
     comment.reply = reply.strip()
     comment.save(update_fields=["reply"])
     record(
@@ -379,7 +424,14 @@ def return_for_revision(access: RegionAccess, submission: Submission, *, note: s
         raise ActionRefused(
             _("Tulis apa yang harus diperbaiki operator sebelum mengembalikan laporan.")
         )
-    _transition(access, submission, "submission.return", State.RETURNED, note=note.strip())
+    _transition(
+        access,
+        submission,
+        "submission.return",
+        State.RETURNED,
+        note=note.strip(),
+        audit_extra=_self_review_mark(access, submission),
+    )
     notifications.returned(submission, note.strip())
     return submission
 
@@ -398,7 +450,14 @@ def verify(access: RegionAccess, submission: Submission) -> Submission:
             _("Periksa dulu semua indikator yang diklaim. Belum diperiksa: %(codes)s.")
             % {"codes": ", ".join(pending)}
         )
-    _transition(access, submission, "submission.verify", State.VERIFIED, decided_at=timezone.now())
+    _transition(
+        access,
+        submission,
+        "submission.verify",
+        State.VERIFIED,
+        decided_at=timezone.now(),
+        audit_extra=_self_review_mark(access, submission),
+    )
     notifications.decided(submission)
     return submission
 
@@ -417,27 +476,44 @@ def reject(access: RegionAccess, submission: Submission, *, note: str) -> Submis
         State.REJECTED,
         note=note.strip(),
         decided_at=timezone.now(),
+        audit_extra=_self_review_mark(access, submission),
     )
     notifications.decided(submission, note.strip())
     return submission
 
 
 @transaction.atomic
-def reopen(access: RegionAccess, submission: Submission, *, reason: str) -> Submission:
-    """The koordinator sends a decided report back to its OPD (e.g. the evidence was wrong)."""
+def reopen(access: RegionAccess, submission: Submission, *, reason: str, until=None) -> Submission:
+    """The koordinator sends a decided report back to its OPD (e.g. the evidence was wrong).
+
+    Outside the cycle's review window the koordinator names the last day (`until`, inclusive) on
+    which this one report may be corrected, resent and decided, so the OPD is not left with a
+    report it cannot send."""
     submission = _locked(submission)
     _require(access.can_manage)
     if submission.state not in {State.VERIFIED, State.REJECTED}:
         raise ActionRefused(_("Hanya laporan yang sudah diputuskan yang dapat dibuka kembali."))
     if not reason.strip():
         raise ActionRefused(_("Tulis alasan membuka kembali laporan ini."))
+    today = timezone.localdate()
+    if until is not None and until < today:
+        raise ActionRefused(_("Tanggal batas kirim ulang tidak boleh sebelum hari ini."))
+    if until is None and not submission.cycle.accepts_reviews(today):
+        raise ActionRefused(
+            _(
+                "Jadwal siklus ini sudah lewat. Tentukan sampai tanggal berapa OPD dapat "
+                "memperbaiki dan mengirim ulang laporan ini."
+            )
+        )
     _transition(
         access,
         submission,
         "submission.reopen",
         State.RETURNED,
         note=reason.strip(),
+        audit_extra={"reopened_until": until} if until else None,
         decided_at=None,
+        reopened_until=until,
     )
     notifications.returned(submission, reason.strip())
     return submission
@@ -446,16 +522,39 @@ def reopen(access: RegionAccess, submission: Submission, *, reason: str) -> Subm
 # --- carry-over -----------------------------------------------------------------------------
 
 
+# A report can be carried into the next year only if it was sent (not a draft, not withdrawn).
+CARRIABLE_STATES = {State.SUBMITTED, State.RETURNED, State.VERIFIED, State.REJECTED}
+
+
+def _carried_level(source: Submission, answer: Answer) -> int | None:
+    """A verified report carries what was proven: a claim the verifier lowered does not come back
+    at its old level unnoticed (the operator may raise it again with new evidence)."""
+    if source.state == State.VERIFIED and answer.review_state != ReviewState.PENDING:
+        return answer.verified_level
+    return answer.claimed_level
+
+
 @transaction.atomic
 def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) -> Submission:
     """Copy last year's report of the same innovation into a new cycle, with its evidence."""
     _require(may_edit(access, previous))
     if cycle.region_id != previous.cycle.region_id or cycle.pk == previous.cycle_id:
         raise PermissionDenied
+    if cycle.edition.year <= previous.cycle.edition.year:
+        raise PermissionDenied
+    if previous.state not in CARRIABLE_STATES:
+        raise ActionRefused(
+            _(
+                "Hanya laporan yang sudah dikirim yang dapat dibawa ke tahun berikutnya. Draf "
+                "atau laporan yang ditarik tidak dapat dibawa; buat laporan baru."
+            )
+        )
     if not note.strip():
         raise ActionRefused(_("Tulis apa yang berubah atau berkembang sejak laporan tahun lalu."))
+    _refuse_if(windows.create_refusal(cycle))
     if Submission.objects.filter(innovation=previous.innovation, cycle=cycle).exists():
         raise ActionRefused(_("Inovasi ini sudah punya laporan di siklus tersebut."))
+    rules.check_unique_name(cycle, previous.name)
     rules.check_entry_limit(cycle, previous.innovation)
     edition = cycle.edition.spec()
     known = {row.code for row in edition.sid_rows}
@@ -473,8 +572,9 @@ def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) 
         answer = Answer.objects.create(
             submission=submission,
             indicator_code=old.indicator_code,
-            claimed_level=old.claimed_level,
+            claimed_level=_carried_level(previous, old),
             link=old.link,
+            claimed_by=access.user,
         )
         answer.documents.set(old.documents.all())
     record(
@@ -482,12 +582,21 @@ def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) 
         actor=access.user,
         obj=submission,
         region=access.region,
-        after={"from": previous.pk, "note": note.strip()},
+        after={"from": previous.pk, "from_state": previous.state, "note": note.strip()},
     )
     return submission
 
 
 # --- SPD (region indicators) ----------------------------------------------------------------
+
+
+def _spd_stale() -> StaleEdit:
+    return StaleEdit(
+        _(
+            "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+            "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+        )
+    )
 
 
 @transaction.atomic
@@ -501,34 +610,46 @@ def save_spd_answer(
     link: str = "",
     expected_version: int | None,
 ) -> RegionAnswer:
-    """The koordinator's claim for one SPD row."""
+    """The koordinator's claim for one SPD row.
+
+    `expected_version` is the version the person saw, 0 for a row nobody had answered yet; a
+    missing version is refused like a conflict."""
     _require(access.can_manage)
+    if cycle.region_id != access.region.pk:
+        raise PermissionDenied
+    _refuse_if(windows.spd_refusal(cycle))
     rules.check_spd_row(cycle.edition.spec(), row_code, level)
-    answer, created = RegionAnswer.objects.select_for_update().get_or_create(
-        cycle=cycle, row_code=row_code
+    documents = list(documents)
+    for document in documents:
+        if document.region_id != access.region.pk:
+            raise PermissionDenied
+    answer = RegionAnswer.objects.select_for_update().filter(cycle=cycle, row_code=row_code).first()
+    current = answer.version if answer is not None else 0
+    if expected_version is None or expected_version != current:
+        raise _spd_stale()
+    if answer is None:
+        try:
+            with transaction.atomic():
+                answer = RegionAnswer.objects.create(cycle=cycle, row_code=row_code, version=0)
+        except IntegrityError:  # someone answered the same row a moment ago
+            raise _spd_stale() from None
+    answer.version += 1
+    before, after = _apply_claim(
+        answer,
+        level=level,
+        link=link,
+        documents=documents,
+        reply=None,
+        by=access.user,
+        by_field="answered_by",
     )
-    if not created and expected_version is not None and answer.version != expected_version:
-        raise StaleEdit(
-            _(
-                "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman "
-                "lalu isi kembali."
-            )
-        )
-    before = {"level": answer.claimed_level}
-    if answer.claimed_level != level:
-        answer.claimed_level = level
-        answer.review_state, answer.verified_level = ReviewState.PENDING, None
-    answer.link, answer.answered_by = link, access.user
-    answer.version = answer.version + (0 if created else 1)
-    answer.save()
-    answer.documents.set(documents)
     record(
         "spd.claim",
         actor=access.user,
         obj=cycle,
         region=access.region,
         before={row_code: before},
-        after={row_code: {"level": level, "documents": [d.pk for d in documents]}},
+        after={row_code: {**after, "review_state": answer.review_state}},
     )
     return answer
 
@@ -539,10 +660,15 @@ def review_spd_answer(
 ) -> RegionAnswer:
     """A second person reviews the koordinator's SPD claim (never the one who answered it)."""
     _require(access.is_reviewer)
-    answer = RegionAnswer.objects.select_for_update().get(pk=answer.pk)
-    if answer.answered_by_id == access.user.pk:
-        raise ActionRefused(_("Jawaban SPD harus diperiksa orang lain, bukan yang mengisinya."))
+    answer = (
+        RegionAnswer.objects.select_for_update().select_related("cycle__edition").get(pk=answer.pk)
+    )
+    if answer.cycle.region_id != access.region.pk:
+        raise PermissionDenied
+    _refuse_if(windows.spd_refusal(answer.cycle))
+    _refuse_if(duties.spd_refusal(access, answer))
     verified = decided_level(answer.claimed_level, decision, level, note.strip())
+    before = {"state": answer.review_state, "verified": answer.verified_level}
     answer.review_state, answer.verified_level, answer.review_note = (
         decision,
         verified,
@@ -551,11 +677,16 @@ def review_spd_answer(
     answer.reviewed_by, answer.reviewed_at = access.user, timezone.now()
     answer.version += 1
     answer.save()
+    self_review = answer.answered_by_id == access.user.pk
     record(
         "spd.review",
         actor=access.user,
         obj=answer.cycle,
         region=access.region,
-        after={answer.row_code: {"state": decision, "verified": verified, "note": note.strip()}},
+        before={answer.row_code: before},
+        after={
+            answer.row_code: {"state": decision, "verified": verified, "note": note.strip()},
+            **({"self_review": True} if self_review else {}),
+        },
     )
     return answer

@@ -9,9 +9,24 @@ DATE_ERRORS = {"invalid": _("Tulis tanggal yang benar, misalnya 2022-03-15.")}
 
 
 class VersionedForm(forms.Form):
-    """Carries the version the person started from, for optimistic locking."""
+    """Carries the version the person started from, for optimistic locking.
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    A missing or unreadable version is a stale edit, refused with the same message as a conflict
+    (at the top of the form: the field itself is hidden)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    stale_message = _(
+        "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors or cleaned.get("version") is None:
+            self.errors.pop("version", None)
+            cleaned.pop("version", None)
+            raise forms.ValidationError(self.stale_message, code="stale")
+        return cleaned
 
 
 class SubmissionCreateForm(forms.Form):
@@ -272,8 +287,11 @@ class CarryOverForm(forms.Form):
     )
 
 
-class SpdAnswerForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SpdAnswerForm(VersionedForm):
+    stale_message = _(
+        "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+    )
     level = forms.TypedChoiceField(
         label=_("Tingkat yang diklaim"),
         coerce=int,
@@ -293,3 +311,39 @@ class SpdAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = level_choices(row)
         self.fields["documents"].queryset = documents
+
+
+class CommentReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Tanggapan Anda"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Tulis tanggapan Anda atas catatan verifikator.")},
+    )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Alasan membuka kembali"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Tulis alasan membuka kembali laporan ini.")},
+    )
+    until = forms.DateField(
+        label=_("OPD dapat mengirim ulang sampai"),
+        required=False,
+        widget=DATE,
+        error_messages=DATE_ERRORS,
+        help_text=_(
+            "Wajib bila jadwal siklus sudah lewat: sampai tanggal ini OPD dapat memperbaiki dan "
+            "mengirim ulang laporan ini, dan verifikator dapat memutuskannya."
+        ),
+    )
+
+    def __init__(self, *args, needs_date=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].required = needs_date
+        self.fields["until"].error_messages["required"] = _(
+            "Jadwal siklus ini sudah lewat. Tentukan sampai tanggal berapa OPD dapat "
+            "memperbaiki dan mengirim ulang laporan ini."
+        )

@@ -4,13 +4,16 @@ from django.http import Http404
 
 from sinovda.cycles.lookup import get_cycle
 
-from .models import Submission
+from .models import REPORTED_STATES, Submission
 
 
 def visible_submissions(access, cycle):
-    """Readers see every report of the region; an operator only its own OPD's."""
+    """Readers see every report of the region (province roles: only sent ones, unless the region
+    shares its drafts); an operator only its own OPD's."""
     submissions = Submission.objects.filter(cycle=cycle).select_related("innovation__agency")
     if access.can_read:
+        if not access.sees_drafts:  # a province role: only what the Pemda has sent
+            return submissions.filter(state__in=REPORTED_STATES)
         return submissions
     if access.agency is not None:
         return submissions.filter(innovation__agency=access.agency)

@@ -131,6 +131,13 @@ class Submission(models.Model):
     video_url = models.URLField(_("Tautan video"), blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who sent it last: separation of duties keeps them from reviewing it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the koordinator reopens a decided report outside the cycle's window: until this day
+    # (inclusive) the OPD may correct and resend this one report and reviewers may decide it.
+    reopened_until = models.DateField(_("Dibuka kembali sampai"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -204,6 +211,10 @@ class Answer(ReviewedAnswer):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
     indicator_code = models.CharField(max_length=8)
+    # Who last changed what a verifier judges (level, documents, link, reply): they may not review it.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["submission", "id"]

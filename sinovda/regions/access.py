@@ -92,6 +92,25 @@ class RegionAccess:
         }
 
     @property
+    def is_province_reader(self) -> bool:
+        """Reads this region only through a province role (never a role in the region itself)."""
+        if self.is_national_admin:
+            return False
+        if self.membership is not None:
+            return self.membership.role in PROVINCE_ROLES
+        return self.via_province is not None
+
+    @property
+    def sees_drafts(self) -> bool:
+        """Province roles see what a Pemda has sent and its scores; drafts only if it shares them."""
+        return not self.is_province_reader or self.region.share_with_province
+
+    @property
+    def sees_evidence(self) -> bool:
+        """Evidence files stay inside the Pemda unless it shares them with its province."""
+        return not self.is_province_reader or self.region.share_with_province
+
+    @property
     def can_manage(self) -> bool:
         return self.level >= Need.MANAGE
 

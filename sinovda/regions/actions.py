@@ -5,6 +5,7 @@ from django.db import transaction
 
 from sinovda.audit.models import record, snapshot
 
+from .accounts import AccountProtected, account_control
 from .models import Agency, Membership, Region
 
 AGENCY_FIELDS = ("name", "short_name", "is_active")
@@ -78,10 +79,23 @@ def create_person(
 def update_person(
     membership: Membership, *, full_name: str, email: str, role: str, agency, acting_user
 ) -> Membership:
+    """Change a person's role (and OPD) here and, when the acting user manages it, their account.
+
+    Name and email belong to the account: for an account the acting user may not manage they must
+    stay as they are, or nothing changes at all.
+    """
+    control = account_control(acting_user, membership)
+    if not control.can_change_membership:
+        raise AccountProtected(control.reason)
     user = membership.user
+    account_changes = (user.full_name, user.email) != (full_name, email)
+    if account_changes and not control.can_edit_account:
+        raise AccountProtected(control.reason)
     before = {**snapshot(user, USER_FIELDS), **snapshot(membership, MEMBERSHIP_FIELDS)}
-    user.full_name, user.email = full_name, email
-    user.save(update_fields=["full_name", "email"])
+    old_email = user.email
+    if account_changes:
+        user.full_name, user.email = full_name, email
+        user.save(update_fields=["full_name", "email"])
     membership.role, membership.agency = role, agency
     membership.save(update_fields=["role", "agency"])
     after = {**snapshot(user, USER_FIELDS), **snapshot(membership, MEMBERSHIP_FIELDS)}
@@ -94,6 +108,16 @@ def update_person(
         before=before,
         after=after,
     )
+    if old_email != user.email:
+        # Email is how a password is reset, so its change is findable on its own, per account (the
+        # account is not one region's: region=None, object = the user).
+        record(
+            "account.email_change",
+            actor=acting_user,
+            obj=user,
+            before={"email": old_email},
+            after={"email": user.email},
+        )
     return membership
 
 
@@ -101,20 +125,26 @@ def update_person(
 def set_person_active(membership: Membership, *, active: bool, acting_user) -> Membership:
     """Deactivate (or reactivate) a person's role in the region.
 
-    The account itself is closed too when it has no other active role anywhere, so a deactivated
-    person cannot sign in at all.
+    When the acting user manages the account, it is closed too once it has no other active role
+    anywhere, so a deactivated person cannot sign in at all, and reopened with the role. An account
+    the acting user may not manage is never opened or closed here. Neither is a platform admin's: their
+    sign-in does not depend on a regional role.
     """
+    control = account_control(acting_user, membership)
+    if not control.can_change_membership:
+        raise AccountProtected(control.reason)
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     user = membership.user
-    other_roles = user.memberships.filter(is_active=True).exclude(pk=membership.pk).exists()
-    if active and not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-    elif not active and not other_roles and user.is_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+    if control.can_edit_account and not (user.is_staff or user.is_superuser):
+        other_roles = user.memberships.filter(is_active=True).exclude(pk=membership.pk).exists()
+        if active and not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        elif not active and not other_roles and user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
     record(
         "person.activate" if active else "person.deactivate",
         actor=acting_user,
@@ -129,6 +159,9 @@ def set_person_active(membership: Membership, *, active: bool, acting_user) -> M
 @transaction.atomic
 def reset_password(membership: Membership, *, password: str, acting_user) -> None:
     """Set a temporary password chosen by the koordinator; the person must change it."""
+    control = account_control(acting_user, membership)
+    if not control.can_edit_account:
+        raise AccountProtected(control.reason)
     user = membership.user
     user.set_password(password)
     user.must_change_password = True

@@ -92,6 +92,12 @@ class PersonForm(forms.Form):
         self.region = region
         self.fields["agency"].queryset = Agency.objects.active().filter(region=region)
 
+    def lock_account_fields(self):
+        """Show name and email read-only: the account is not the acting user's to change."""
+        for name in ("full_name", "email"):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Diatur admin nasional.")
+
     def clean(self):
         cleaned = super().clean()
         role, agency = cleaned.get("role"), cleaned.get("agency")

@@ -35,6 +35,24 @@ class Region(models.Model):
         related_name="+",
         verbose_name=_("Perangkat daerah koordinator"),
     )
+    # Policy settings the koordinator changes on the region's settings page (audited, with a reason).
+    allow_self_review = models.BooleanField(
+        _("Satu orang boleh mengisi dan memeriksa"),
+        default=False,
+        help_text=_(
+            "Hanya untuk Pemda yang tim inovasinya satu orang. Bila aktif, orang yang mengisi atau "
+            "mengirim klaim boleh memeriksanya sendiri; setiap pemeriksaan seperti itu ditandai "
+            "di jejak audit."
+        ),
+    )
+    share_with_province = models.BooleanField(
+        _("Bagikan draf dan bukti dukung kepada provinsi"),
+        default=False,
+        help_text=_(
+            "Tanpa ini, peran provinsi hanya melihat laporan yang sudah dikirim dan skornya, "
+            "tanpa draf dan tanpa berkas bukti dukung."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -77,3 +79,61 @@ def test_home_sends_a_province_viewer_to_the_ranking(client):
     region = factories.region(code="16.10")
     client.force_login(factories.member(region.province, Role.PROVINCE_VIEWER))
     assert client.get(reverse("home"))["Location"] == reverse("province_ranking", args=["16"])
+
+
+def test_forced_password_change_refuses_the_same_temporary_password(client):
+    person = factories.user(must_change_password=True)
+    client.force_login(person)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": factories.PASSWORD,
+            "new_password1": factories.PASSWORD,
+            "new_password2": factories.PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Kata sandi baru harus berbeda dari kata sandi lama atau sementara."
+        in response.content.decode()
+    )
+    person.refresh_from_db()
+    assert person.must_change_password
+    assert not AuditEvent.objects.filter(action="auth.password_change").exists()
+
+
+def reset_link(client, email):
+    client.post(reverse("password_reset"), {"email": email})
+    link = re.search(r"https?://[^/\s]+(/sandi/atur/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.get(link)  # Django swaps the token for a session key and redirects
+    return response["Location"]
+
+
+def test_password_reset_by_email_clears_the_forced_change_and_is_audited(client):
+    person = factories.user("budi", email="budi@example.org", must_change_password=True)
+    form = reset_link(client, "budi@example.org")
+    response = client.post(
+        form, {"new_password1": "Ogan-Ilir-Baru-2024", "new_password2": "Ogan-Ilir-Baru-2024"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Ogan-Ilir-Baru-2024")
+    assert not person.must_change_password
+    event = AuditEvent.objects.get(action="auth.password_reset")
+    assert (event.object_type, event.object_id) == ("accounts.user", str(person.pk))
+
+
+def test_password_reset_by_email_refuses_the_current_password(client):
+    person = factories.user("budi", email="budi@example.org")
+    form = reset_link(client, "budi@example.org")
+    response = client.post(
+        form, {"new_password1": factories.PASSWORD, "new_password2": factories.PASSWORD}
+    )
+    assert response.status_code == 200
+    assert (
+        "Kata sandi baru harus berbeda dari kata sandi lama atau sementara."
+        in response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action="auth.password_reset").exists()
+    person.refresh_from_db()
+    assert person.check_password(factories.PASSWORD)

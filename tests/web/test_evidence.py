@@ -165,11 +165,11 @@ def url(name, region, *args, query=""):
     return reverse(name, args=[region.code, *args]) + (f"?{query}" if query else "")
 
 
-def upload(client, region, name, data, query="", **fields):
+def upload(client, region, name, data, query="", follow=False, **fields):
     payload = {"subject": "SK Tim Inovasi Daerah", "number": "050/1/2023", "date": "2023-08-17"}
     payload.update(fields)
     payload["file"] = SimpleUploadedFile(name, data, content_type="application/pdf")
-    return client.post(url("document_upload", region, query=query), payload)
+    return client.post(url("document_upload", region, query=query), payload, follow=follow)
 
 
 def stored_files(settings):
@@ -425,6 +425,107 @@ def test_store_document_returns_the_existing_document(region, koordinator):
 
 
 @pytest.mark.django_db
+def test_the_same_opd_uploading_the_same_file_again_reuses_it(client, region, operator, opd):
+    data = pdf_bytes(tag=b"again")
+    client.force_login(operator)
+    upload(client, region, "sk.pdf", data, subject="SK Kepala Dinas")
+    first = Document.objects.get()
+    response = upload(client, region, "lagi.pdf", data, subject="Lain", follow=True)
+    assert "Berkas yang sama sudah ada: SK Kepala Dinas, diunggah" in response.content.decode()
+    assert list(Document.objects.all()) == [first] and first.agency == opd
+
+
+@pytest.mark.django_db
+def test_another_opds_file_is_stored_anew_and_never_revealed(
+    client, region, opd, operator, settings
+):
+    data = pdf_bytes(tag=b"secret")
+    theirs = make_document(region, agency=opd, data=data, subject="SK Rahasia", user=operator)
+    other_opd = factories.agency(region)
+    other_operator = factories.member(region, Role.OPERATOR, agency=other_opd)
+    client.force_login(other_operator)
+    back = f"/r/{region.code}/siklus/2023/inovasi/abc/indikator/I01/"
+    response = upload(client, region, "sk.pdf", data, query=f"next={back}", subject="SK Kami")
+    mine = Document.objects.exclude(pk=theirs.pk).get()
+    assert response["Location"] == f"{back}?dokumen={mine.pk}"
+    assert (mine.agency, mine.uploaded_by, mine.subject) == (other_opd, other_operator, "SK Kami")
+    assert mine.sha256 == theirs.sha256 and mine.file.name != theirs.file.name
+    assert sorted(p.read_bytes() for p in stored_files(settings)) == [data, data]
+    assert AuditEvent.objects.filter(action="document.upload").count() == 2
+    # The next page shows the message the upload left: about this OPD's new document only.
+    html = client.get(url("document_list", region)).content.decode()
+    assert "Bukti dukung SK Kami diunggah." in html
+    for secret in ("SK Rahasia", operator.display_name, "sudah ada"):
+        assert secret not in html, secret
+    # Uploading the same bytes did not open the other OPD's document to this one.
+    assert download(client, region, theirs).status_code == 404
+    assert download(client, region, mine).status_code == 200
+
+
+@pytest.mark.django_db
+def test_koordinator_uploading_a_file_only_an_opd_has_makes_a_region_wide_document(
+    client, region, opd, operator, koordinator
+):
+    data = pdf_bytes(tag=b"opd-only")
+    theirs = make_document(region, agency=opd, data=data, subject="Punya Dinkes", user=operator)
+    client.force_login(koordinator)
+    assert upload(client, region, "perbup.pdf", data, subject="Perbup").status_code == 302
+    region_wide = Document.objects.exclude(pk=theirs.pk).get()
+    assert (region_wide.agency, region_wide.subject) == (None, "Perbup")
+    # Every OPD may now use it, while the OPD's own copy stays its own.
+    client.force_login(factories.member(region, Role.OPERATOR))
+    assert download(client, region, region_wide).status_code == 200
+    assert download(client, region, theirs).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_are_kept_once_per_opd_and_once_region_wide(region, opd):
+    from django.db import IntegrityError, transaction
+
+    other_opd = factories.agency(region)
+
+    def row(agency):
+        return Document.objects.create(
+            region=region, agency=agency, sha256="ab" * 32, size=1, kind="pdf", file="x"
+        )
+
+    row(opd), row(other_opd), row(None)
+    for agency in (opd, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            row(agency)
+
+
+@pytest.mark.django_db
+def test_a_concurrent_upload_of_the_same_file_is_reused_within_its_scope(
+    region, opd, operator, monkeypatch, settings
+):
+    from sinovda.evidence import actions
+
+    data = png_bytes(b"race")
+    other = make_document(region, agency=factories.agency(region), data=data, subject="Lain")
+    first = make_document(region, agency=opd, data=data, subject="Pertama", user=operator)
+    real, calls = actions._same_file, []
+
+    def missed_by_the_first_look(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    # The first look finds nothing, as if the other upload committed just after it.
+    monkeypatch.setattr(actions, "_same_file", missed_by_the_first_look)
+    again, created = store_document(
+        region,
+        SimpleUploadedFile("b.png", data),
+        agency=opd,
+        number="",
+        date=None,
+        subject="Kedua",
+        acting_user=operator,
+    )
+    assert (again, created) == (first, False) and again != other
+    assert len(calls) == 2 and len(stored_files(settings)) == 2
+
+
+@pytest.mark.django_db
 def test_upload_returns_to_a_safe_next_page_with_the_document(client, region, operator):
     client.force_login(operator)
     back = f"/r/{region.code}/siklus/2023/inovasi/abc/indikator/I01/?tab=1"
@@ -532,6 +633,10 @@ def test_those_who_may_see_it_download_it_as_a_safe_attachment(
     if role == Role.OPERATOR:
         person = operator
     elif role == "province":
+        # A province reads evidence only when the region shares it (test_integrity covers the
+        # default, where it gets 404).
+        region.share_with_province = True
+        region.save(update_fields=["share_with_province"])
         person = factories.member(region.province, Role.PROVINCE_VIEWER)
     elif role == "admin":
         person = factories.national_admin()

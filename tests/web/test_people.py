@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from sinovda.audit.models import AuditEvent
@@ -166,3 +169,201 @@ def test_person_list_query_count_does_not_grow(
         factories.member(region, Role.OPERATOR)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url("person_list", region)).status_code == 200
+
+
+# --- Whose account a koordinator may manage -------------------------------------------------------
+# A koordinator manages an account (password, name, email, sign-in) only when the person works in
+# this region alone and is no platform admin; for anyone else only the role in this region.
+
+OTHER_REGION_REASON = "Akun ini juga memegang peran di Pemda lain"
+ADMIN_REASON = "Akun admin platform hanya dapat diubah admin nasional."
+SELF_REASON = "Anda tidak dapat mengubah akun Anda sendiri di sini"
+
+
+def also_in_another_region(region, role=Role.VERIFIER, active=True):
+    """A person with a role here and a role in a neighbouring Pemda."""
+    person = factories.member(region, role)
+    Membership.objects.create(
+        user=person, region=factories.region(code="16.12"), role=Role.LEADER, is_active=active
+    )
+    return person
+
+
+def platform_admin_in(region):
+    person = factories.member(region, Role.VERIFIER)
+    person.is_staff = person.is_superuser = True
+    person.save(update_fields=["is_staff", "is_superuser"])
+    return person
+
+
+def test_koordinator_changes_name_and_email_of_a_person_only_in_its_region(
+    client, region, koordinator
+):
+    person = factories.member(region, Role.VERIFIER)
+    person.email = "lama@example.org"
+    person.save(update_fields=["email"])
+    membership = person.memberships.get()
+    response = client.post(
+        url("person_update", region, membership.pk),
+        {"full_name": "Budi Baru", "email": "baru@example.org", "role": Role.VERIFIER},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.full_name, person.email) == ("Budi Baru", "baru@example.org")
+    event = AuditEvent.objects.get(action="account.email_change")
+    assert (event.object_type, event.object_id) == ("accounts.user", str(person.pk))
+    assert (event.before, event.after) == (
+        {"email": "lama@example.org"},
+        {"email": "baru@example.org"},
+    )
+
+
+def test_koordinator_changes_only_the_role_of_a_person_who_works_in_another_region_too(
+    client, region, koordinator
+):
+    person = also_in_another_region(region)
+    membership = person.memberships.get(region=region)
+    form_page = client.get(url("person_update", region, membership.pk)).content.decode()
+    assert OTHER_REGION_REASON in form_page
+    assert 'name="full_name"' in form_page and "disabled" in form_page
+
+    response = client.post(
+        url("person_update", region, membership.pk),
+        {"full_name": "Diambil Alih", "email": "penyerang@example.org", "role": Role.LEADER},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    membership.refresh_from_db()
+    assert membership.role == Role.LEADER
+    assert person.full_name != "Diambil Alih" and person.email != "penyerang@example.org"
+    assert not AuditEvent.objects.filter(action="account.email_change").exists()
+
+
+def test_koordinator_cannot_reset_the_password_of_a_person_who_works_in_another_region_too(
+    client, region, koordinator
+):
+    person = also_in_another_region(region)
+    membership = person.memberships.get(region=region)
+    page = client.get(url("person_reset_password", region, membership.pk))
+    assert page.status_code == 403
+    assert OTHER_REGION_REASON in page.content.decode()
+    assert url("person_list", region) in page.content.decode()
+
+    response = client.post(
+        url("person_reset_password", region, membership.pk), {"password": "Indralaya-Baru-77"}
+    )
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.check_password(factories.PASSWORD) and not person.must_change_password
+    assert not AuditEvent.objects.filter(action="person.reset_password").exists()
+
+
+def test_ending_the_role_of_a_person_in_another_region_too_leaves_the_account_open(
+    client, region, koordinator
+):
+    # Their role elsewhere is inactive, so today's rule ("no other active role: close the account")
+    # would close an account this koordinator does not manage.
+    person = also_in_another_region(region, active=False)
+    membership = person.memberships.get(region=region)
+    response = client.post(url("person_toggle_active", region, membership.pk))
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    person.refresh_from_db()
+    assert not membership.is_active
+    assert person.is_active
+
+
+def test_reopening_a_role_never_reopens_an_account_the_koordinator_does_not_manage(
+    client, region, koordinator
+):
+    person = also_in_another_region(region)
+    membership = person.memberships.get(region=region)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    person.is_active = False  # closed by a national admin
+    person.save(update_fields=["is_active"])
+    client.post(url("person_toggle_active", region, membership.pk))
+    membership.refresh_from_db()
+    person.refresh_from_db()
+    assert membership.is_active
+    assert not person.is_active
+
+
+def test_koordinator_cannot_touch_the_account_of_a_platform_admin(client, region, koordinator):
+    admin = platform_admin_in(region)
+    membership = admin.memberships.get()
+    page = client.get(url("person_reset_password", region, membership.pk))
+    assert page.status_code == 403 and ADMIN_REASON in page.content.decode()
+    client.post(
+        url("person_reset_password", region, membership.pk), {"password": "Indralaya-Baru-77"}
+    )
+    client.post(
+        url("person_update", region, membership.pk),
+        {"full_name": "Diambil Alih", "email": "penyerang@example.org", "role": Role.VERIFIER},
+    )
+    client.post(url("person_toggle_active", region, membership.pk))
+    admin.refresh_from_db()
+    membership.refresh_from_db()
+    assert admin.check_password(factories.PASSWORD)
+    assert admin.full_name != "Diambil Alih" and admin.email != "penyerang@example.org"
+    assert admin.is_active and not membership.is_active
+
+
+def test_person_list_says_why_an_action_is_unavailable(client, region, koordinator):
+    only_here = factories.member(region, Role.OPERATOR)
+    also_in_another_region(region)
+    platform_admin_in(region)
+    html = client.get(url("person_list", region)).content.decode()
+    assert OTHER_REGION_REASON in html
+    assert ADMIN_REASON in html
+    assert SELF_REASON in html
+    reset_links = re.findall(r"/orang/\d+/sandi/", html)
+    assert len(reset_links) == 1  # only the person who works in this region alone
+    assert url("person_reset_password", region, only_here.memberships.get().pk) in html
+
+
+def test_koordinator_sees_why_they_cannot_change_themselves(client, region, koordinator):
+    own = koordinator.memberships.get()
+    response = client.get(url("person_update", region, own.pk))
+    assert response.status_code == 403
+    assert SELF_REASON in response.content.decode()
+
+
+def test_national_admin_manages_any_account(client, region):
+    client.force_login(factories.national_admin())
+    person = also_in_another_region(region)
+    membership = person.memberships.get(region=region)
+    response = client.post(
+        url("person_reset_password", region, membership.pk), {"password": "Indralaya-Baru-77"}
+    )
+    assert response.status_code == 302
+    client.post(
+        url("person_update", region, membership.pk),
+        {"full_name": "Budi Baru", "email": "baru@example.org", "role": Role.VERIFIER},
+    )
+    person.refresh_from_db()
+    assert person.check_password("Indralaya-Baru-77")
+    assert (person.full_name, person.email) == ("Budi Baru", "baru@example.org")
+
+
+def test_the_actions_refuse_a_protected_account_even_when_called_directly(region):
+    from sinovda.regions import actions
+
+    koordinator = factories.member(region, Role.COORDINATOR)
+    person = also_in_another_region(region)
+    membership = person.memberships.get(region=region)
+    with pytest.raises(PermissionDenied, match="Pemda lain"):
+        actions.update_person(
+            membership,
+            full_name="Diambil Alih",
+            email=person.email,
+            role=Role.LEADER,
+            agency=None,
+            acting_user=koordinator,
+        )
+    with pytest.raises(PermissionDenied, match="Pemda lain"):
+        actions.reset_password(membership, password="Indralaya-Baru-77", acting_user=koordinator)
+    person.refresh_from_db()
+    membership.refresh_from_db()
+    assert person.full_name != "Diambil Alih" and membership.role == Role.VERIFIER
+    assert person.check_password(factories.PASSWORD)

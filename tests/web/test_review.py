@@ -230,7 +230,9 @@ def test_spd_is_claimed_by_the_koordinator_and_reviewed_by_someone_else(
     koordinator = factories.member(region, Role.COORDINATOR)
     client.force_login(koordinator)
     code = cycle.edition.spec().spd_rows[0].code
-    response = client.post(reverse("spd_edit", args=[region.code, 2023, code]), {"level": "3"})
+    response = client.post(
+        reverse("spd_edit", args=[region.code, 2023, code]), {"level": "3", "version": "0"}
+    )
     assert response.status_code == 302
     answer = RegionAnswer.objects.get(cycle=cycle, row_code=code)
     spd_review = reverse("spd_review", args=[region.code, 2023, code])

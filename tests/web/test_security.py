@@ -68,3 +68,24 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SINOVDA_ENV": "production",
+        "DEBUG": "true",
+        "SECRET_KEY": "x" * 64 + "-production-like-secret-with-enough-entropy-0123456789",
+        "ALLOWED_HOSTS": "sinovda.example.go.id",
+        "SQLITE_PATH": str(tmp_path / "db"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off when SINOVDA_ENV=production" in result.stderr

@@ -16,9 +16,9 @@ from sinovda.cycles.lookup import get_cycle
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
-from .. import actions
+from .. import actions, duties, windows
 from ..forms import FieldCommentForm, NoteForm, ReviewAnswerForm
-from ..lookup import get_submission
+from ..lookup import get_submission, visible_submissions
 from ..models import Answer, State, Submission
 from .submissions import _detail, _refused, indicator_rows
 
@@ -33,13 +33,9 @@ WAITING = {
 @region_view(Need.READ)
 def review_queue(request, access, year):
     cycle = get_cycle(access, year)
-    submissions = (
-        Submission.objects.filter(cycle=cycle)
-        .select_related("innovation__agency")
-        .annotate(
-            pending=Count(
-                "answers", filter=Q(answers__review_state="pending", answers__claimed_level__gt=0)
-            )
+    submissions = visible_submissions(access, cycle).annotate(
+        pending=Count(
+            "answers", filter=Q(answers__review_state="pending", answers__claimed_level__gt=0)
         )
     )
     state = request.GET.get("status", State.SUBMITTED)
@@ -71,6 +67,13 @@ def review_queue(request, access, year):
 def _review_context(access, submission, **extra):
     edition = submission.cycle.edition.spec()
     answers = {a.indicator_code: a for a in submission.answers.prefetch_related("documents")}
+    rows = indicator_rows(edition, submission, answers)
+    window_refusal = windows.review_refusal(submission)
+    for row in rows:
+        # Why this person may not decide this answer today (dates, separation of duties), if so.
+        row["refusal"] = window_refusal or (
+            row["answer"] and duties.answer_refusal(access, submission, row["answer"])
+        )
     profile_fields = [
         (name, Submission._meta.get_field(name).verbose_name) for name in actions.PROFILE_FIELDS
     ]
@@ -78,7 +81,8 @@ def _review_context(access, submission, **extra):
         "access": access,
         "cycle": submission.cycle,
         "submission": submission,
-        "rows": indicator_rows(edition, submission, answers),
+        "rows": rows,
+        "verdict_refusal": window_refusal or duties.sender_refusal(access, submission),
         "profile": [(label, getattr(submission, name)) for name, label in profile_fields],
         "comment_form": FieldCommentForm(fields=profile_fields),
         "note_form": NoteForm(),
@@ -150,8 +154,6 @@ def _verdict(action, success):
         try:
             if action is actions.verify:
                 action(access, submission)
-            elif action is actions.reopen:
-                action(access, submission, reason=note)
             else:
                 action(access, submission, note=note)
         except actions.ActionRefused as error:
@@ -168,6 +170,3 @@ return_submission = _verdict(
 )
 verify_submission = _verdict(actions.verify, gettext_lazy("Laporan terverifikasi."))
 reject_submission = _verdict(actions.reject, gettext_lazy("Inovasi ditolak."))
-reopen_submission = _verdict(
-    actions.reopen, gettext_lazy("Laporan dibuka kembali dan dikembalikan ke OPD.")
-)

@@ -11,7 +11,7 @@ from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 
-from .. import actions, rules
+from .. import actions, duties, rules, windows
 from ..forms import ReviewAnswerForm, SpdAnswerForm
 from ..models import RegionAnswer, ReviewState
 
@@ -33,6 +33,7 @@ def spd_list(request, access, year):
         .select_related("answered_by", "reviewed_by")
         .prefetch_related("documents")
     }
+    refusal = windows.spd_refusal(cycle)
     rows = []
     for row in edition.spd_rows:
         answer = answers.get(row.code)
@@ -48,11 +49,18 @@ def spd_list(request, access, year):
                     answer
                     and access.is_reviewer
                     and answer.claimed_level
-                    and answer.answered_by_id != request.user.pk
+                    and not refusal
+                    and not duties.spd_refusal(access, answer)
                 ),
             }
         )
-    context = {"access": access, "cycle": cycle, "rows": rows, "review_form": ReviewAnswerForm()}
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "rows": rows,
+        "review_form": ReviewAnswerForm(),
+        "refusal": refusal,
+    }
     return render(request, "innovations/spd_list.html", context)
 
 
@@ -63,12 +71,16 @@ def spd_edit(request, access, year, code):
     answer = RegionAnswer.objects.filter(cycle=cycle, row_code=code).first()
     documents = Document.objects.filter(region=access.region).order_by("-uploaded_at")
     initial = {
-        "version": answer.version if answer else None,
+        "version": answer.version if answer else 0,  # 0: nobody has answered this row yet
         "level": answer.claimed_level if answer else None,
         "documents": list(answer.documents.values_list("pk", flat=True)) if answer else [],
         "link": answer.link if answer else "",
     }
     form = SpdAnswerForm(request.POST or None, initial=initial, row=row, documents=documents)
+    refusal = windows.spd_refusal(cycle)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("spd_list", access.region.code, year)
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_spd_answer(

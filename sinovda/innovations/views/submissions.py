@@ -16,10 +16,10 @@ from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 from sinovda.scores.bridge import submission_input, unreviewed_policy
 
-from .. import actions, rules
-from ..forms import AnswerForm, ProfileForm, SubmissionCreateForm
+from .. import actions, rules, windows
+from ..forms import AnswerForm, CommentReplyForm, ProfileForm, ReopenForm, SubmissionCreateForm
 from ..lookup import get_submission, visible_submissions
-from ..models import EDITABLE_STATES, ReviewState, State
+from ..models import EDITABLE_STATES, FieldComment, ReviewState, State
 
 
 def _detail(submission):
@@ -114,6 +114,8 @@ def submission_detail(request, access, year, public_id):
     rows = indicator_rows(edition, submission, answers)
     inputs = submission_input(submission)
     policy = unreviewed_policy()
+    may_edit = submission.is_editable and actions.may_edit(access, submission)
+    edit_refusal = windows.edit_refusal(submission) if may_edit else None
     context = {
         "access": access,
         "cycle": submission.cycle,
@@ -123,8 +125,12 @@ def submission_detail(request, access, year, public_id):
         "verified_maturity": methodology.maturity(edition, inputs, "verified", policy),
         "max_maturity": edition.maxima.sid_per_innovation,
         "problems": rules.submission_problems(submission) if submission.is_editable else [],
-        "can_edit": submission.is_editable and actions.may_edit(access, submission),
+        "can_edit": may_edit and not edit_refusal,
+        "edit_refusal": edit_refusal,
+        "send_refusal": windows.send_refusal(submission) if may_edit else None,
+        "reopen_form": ReopenForm(needs_date=not submission.cycle.accepts_reviews()),
         "comments": submission.field_comments.select_related("author"),
+        "reply_form": CommentReplyForm(),
         "history": AuditEvent.objects.for_object(submission).select_related("actor")[:50],
     }
     return render(request, "innovations/submission_detail.html", context)
@@ -139,8 +145,9 @@ def profile_edit(request, access, year, public_id):
     initial = {f: getattr(submission, f) for f in actions.PROFILE_FIELDS}
     initial["version"] = submission.version
     form = ProfileForm(request.POST or None, initial=initial, edition=edition)
-    if submission.state not in EDITABLE_STATES:
-        messages.error(request, _("Laporan yang sudah dikirim tidak dapat diubah."))
+    refusal = _edit_refusal(submission)
+    if refusal:
+        messages.error(request, refusal)
         return _detail(submission)
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -164,6 +171,13 @@ def profile_edit(request, access, year, public_id):
         "min_words": edition.rancang_bangun.min_words,
     }
     return render(request, "innovations/profile_form.html", context)
+
+
+def _edit_refusal(submission) -> str | None:
+    """Why the report cannot be changed now (already sent, or the cycle's dates), if so."""
+    if submission.state not in EDITABLE_STATES:
+        return _("Laporan yang sudah dikirim tidak dapat diubah.")
+    return windows.edit_refusal(submission)
 
 
 def _documents_for(access, submission):
@@ -202,8 +216,9 @@ def answer_edit(request, access, year, public_id, code):
         documents=documents.distinct(),
         show_reply=bool(answer and answer.review_note),
     )
-    if submission.state not in EDITABLE_STATES:
-        messages.error(request, _("Laporan yang sudah dikirim tidak dapat diubah."))
+    refusal = _edit_refusal(submission)
+    if refusal:
+        messages.error(request, refusal)
         return _detail(submission)
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,4 +277,51 @@ def submission_withdraw(request, access, year, public_id):
         _refused(request, error)
     else:
         messages.success(request, _("Laporan ditarik."))
+    return _detail(submission)
+
+
+@region_view(Need.MEMBER)
+@require_POST
+def comment_reply(request, access, year, public_id, pk):
+    """The operator answers a verifier's remark on a profile field while the report is returned."""
+    submission = get_submission(access, year, public_id)
+    try:
+        comment = submission.field_comments.get(pk=pk)
+    except (FieldComment.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not actions.may_edit(access, submission):
+        raise PermissionDenied
+    form = CommentReplyForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reply", []):
+            messages.error(request, error)
+        return _detail(submission)
+    try:
+        actions.reply_field_comment(access, comment, reply=form.cleaned_data["reply"])
+    except actions.ActionRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Tanggapan atas catatan verifikator disimpan."))
+    return _detail(submission)
+
+
+@region_view(Need.MANAGE)
+@require_POST
+def reopen_submission(request, access, year, public_id):
+    """The koordinator reopens a decided report; outside the cycle's dates, until a chosen day."""
+    submission = get_submission(access, year, public_id)
+    form = ReopenForm(request.POST, needs_date=not submission.cycle.accepts_reviews())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _detail(submission)
+    try:
+        actions.reopen(
+            access, submission, reason=form.cleaned_data["note"], until=form.cleaned_data["until"]
+        )
+    except actions.ActionRefused as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Laporan dibuka kembali dan dikembalikan ke OPD."))
     return _detail(submission)

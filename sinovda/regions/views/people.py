@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from .. import actions
 from ..access import Need, region_view
+from ..accounts import account_control, with_roles_elsewhere
 from ..forms import PersonCreateForm, PersonForm, TemporaryPasswordForm
 from ..models import Membership
 
@@ -20,20 +20,24 @@ def _membership_in(access, pk) -> Membership:
         raise Http404 from None
 
 
-def _not_self(request, membership):
-    # A koordinator changing or closing their own account could lock the region out of its tools.
-    if membership.user_id == request.user.pk:
-        raise PermissionDenied
+def _refused(request, access, membership, control):
+    """Say why instead of a bare 403: the person opened a link or sent a form they may not use."""
+    context = {"access": access, "membership": membership, "control": control}
+    return render(request, "regions/person_refused.html", context, status=403)
 
 
 @region_view(Need.MANAGE)
 def person_list(request, access):
-    people = (
+    people = with_roles_elsewhere(
         Membership.objects.filter(region=access.region)
-        .select_related("user", "agency")
+        .select_related("user", "agency", "region")
         .order_by("-is_active", "role", "user__full_name", "user__username")
     )
-    return render(request, "regions/person_list.html", {"access": access, "people": people})
+    rows = [
+        (m, account_control(request.user, m, holds_role_elsewhere=m.holds_role_elsewhere))
+        for m in people
+    ]
+    return render(request, "regions/person_list.html", {"access": access, "rows": rows})
 
 
 @region_view(Need.MANAGE)
@@ -55,28 +59,36 @@ def person_create(request, access):
 @region_view(Need.MANAGE)
 def person_update(request, access, pk):
     membership = _membership_in(access, pk)
-    _not_self(request, membership)
+    control = account_control(request.user, membership)
+    if not control.can_change_membership:
+        return _refused(request, access, membership, control)
+    user = membership.user
     initial = {
-        "full_name": membership.user.full_name,
-        "email": membership.user.email,
+        "full_name": user.full_name,
+        "email": user.email,
         "role": membership.role,
         "agency": membership.agency_id,
     }
     form = PersonForm(request.POST or None, region=access.region, initial=initial)
+    if not control.can_edit_account:
+        form.lock_account_fields()
     if request.method == "POST" and form.is_valid():
-        actions.update_person(membership, acting_user=request.user, **form.cleaned_data)
-        messages.success(
-            request, _("Perubahan data %(name)s disimpan.") % {"name": membership.user}
-        )
+        changes = form.cleaned_data
+        if not control.can_edit_account:
+            changes = {**changes, "full_name": user.full_name, "email": user.email}
+        actions.update_person(membership, acting_user=request.user, **changes)
+        messages.success(request, _("Perubahan data %(name)s disimpan.") % {"name": user})
         return redirect("person_list", region_code=access.region.code)
-    context = {"access": access, "form": form, "membership": membership}
+    context = {"access": access, "form": form, "membership": membership, "control": control}
     return render(request, "regions/person_form.html", context)
 
 
 @region_view(Need.MANAGE)
 def person_reset_password(request, access, pk):
     membership = _membership_in(access, pk)
-    _not_self(request, membership)
+    control = account_control(request.user, membership)
+    if not control.can_edit_account:
+        return _refused(request, access, membership, control)
     form = TemporaryPasswordForm(request.POST or None, user=membership.user)
     if request.method == "POST" and form.is_valid():
         actions.reset_password(
@@ -96,10 +108,21 @@ def person_reset_password(request, access, pk):
 @require_POST
 def person_toggle_active(request, access, pk):
     membership = _membership_in(access, pk)
-    _not_self(request, membership)
+    control = account_control(request.user, membership)
+    if not control.can_change_membership:
+        return _refused(request, access, membership, control)
     actions.set_person_active(membership, active=not membership.is_active, acting_user=request.user)
-    if membership.is_active:
-        messages.success(request, _("%(name)s diaktifkan kembali.") % {"name": membership.user})
+    name = {"name": membership.user}
+    if not control.can_edit_account:
+        # Only the role changed; say so, and why the account itself was left alone.
+        if membership.is_active:
+            done = _("Peran %(name)s di Pemda ini diaktifkan kembali.") % name
+        else:
+            done = _("Peran %(name)s di Pemda ini dinonaktifkan; akunnya tidak diubah.") % name
+        messages.success(request, done)
+        messages.info(request, control.reason)
+    elif membership.is_active:
+        messages.success(request, _("%(name)s diaktifkan kembali.") % name)
     else:
-        messages.success(request, _("%(name)s dinonaktifkan.") % {"name": membership.user})
+        messages.success(request, _("%(name)s dinonaktifkan.") % name)
     return redirect("person_list", region_code=access.region.code)
