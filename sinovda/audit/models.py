@@ -2,10 +2,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
-
-from sinovda.regions.models import Membership
 
 from .context import current_ip
 
@@ -16,16 +13,13 @@ class AuditEventQuerySet(models.QuerySet):
     def for_region(self, region):
         return self.filter(region=region)
 
-    def visible_to_region(self, region):
+    def for_region_and_accounts(self, region, user_keys):
         """The region's rows, and the region-less account rows (sign-ins, lockouts, email changes)
-        of anyone who has or had a role in it: one query, the people as a subquery."""
-        people = (
-            Membership.objects.filter(region=region)
-            .annotate(user_key=Cast("user_id", output_field=models.CharField()))
-            .values("user_key")
-        )
+        about the given accounts: `user_keys` is a subquery of user ids as text (the caller knows
+        who belongs to the region; this app imports no domain app)."""
         return self.filter(
-            Q(region=region) | Q(region__isnull=True, object_type=USER_TYPE, object_id__in=people)
+            Q(region=region)
+            | Q(region__isnull=True, object_type=USER_TYPE, object_id__in=user_keys)
         )
 
     def platform(self):

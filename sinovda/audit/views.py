@@ -1,9 +1,12 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.shortcuts import render
 
 from sinovda.regions.access import Need, national_admin_view, region_view
+from sinovda.regions.models import Membership
 
 from .models import AuditEvent
 
@@ -22,7 +25,12 @@ def _filter_by_action(request, events):
 @region_view(Need.MANAGE)
 def audit_list(request, access):
     """The region's trail, with the sign-in events of the people who have or had a role in it."""
-    visible = AuditEvent.objects.visible_to_region(access.region)
+    people = (
+        Membership.objects.filter(region=access.region)
+        .annotate(user_key=Cast("user_id", output_field=CharField()))
+        .values("user_key")
+    )
+    visible = AuditEvent.objects.for_region_and_accounts(access.region, people)
     events, action = _filter_by_action(request, visible.select_related("actor"))
     context = {
         "access": access,

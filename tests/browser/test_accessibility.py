@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from sinovda.regions.models import Role
+from sinovda.regions.models import Membership, Role
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -131,12 +131,33 @@ def open_person_form_with_errors(page, region, coordinator, log_in):
     expect(page.locator(".error-message").first).to_be_visible()
 
 
+def open_person_list_with_reasons(page, region, coordinator, log_in):
+    # A person who also works in another Pemda: the row says why only the role can be changed.
+    elsewhere = factories.region(code="16.11", name="Kabupaten Empat Lawang")
+    shared = factories.member(region, Role.VERIFIER, username="verifikator.bersama")
+    Membership.objects.create(user=shared, region=elsewhere, role=Role.VERIFIER)
+    log_in(page, coordinator.username, factories.PASSWORD)
+    page.goto(f"/r/{region.code}/orang/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pengguna")
+    expect(page.get_by_text("Akun ini juga memegang peran di Pemda lain")).to_be_visible()
+
+
+def open_region_policy(page, region, coordinator, log_in):
+    log_in(page, coordinator.username, factories.PASSWORD)
+    page.goto(f"/r/{region.code}/pengaturan/")
+    page.get_by_label("Satu orang boleh mengisi dan memeriksa").check()
+    page.get_by_role("button", name="Simpan").click()  # no reason: an error at the field
+    expect(page.get_by_role("alert")).to_contain_text("Ada masalah")
+
+
 PAGES = {
     "login": open_login,
     "landing": open_landing,
     "region-home-koordinator": open_region_home,
     "agency-list": open_agency_list,
     "person-form-errors": open_person_form_with_errors,
+    "person-list-reasons": open_person_list_with_reasons,
+    "region-policy-errors": open_region_policy,
 }
 
 
