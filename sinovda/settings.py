@@ -48,14 +48,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "sinovda.accounts",
     "sinovda.audit",
     "sinovda.regions",
     "sinovda.editions",
     "sinovda.cycles",
     "sinovda.evidence",
+    "sinovda.notifications",
     "sinovda.innovations",
     "sinovda.scores",
+    "sinovda.reports",
     "sinovda.core",
 ]
 
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sinovda.regions.context_processors.memberships",
+                "sinovda.notifications.context_processors.unread",
             ],
         },
     },
@@ -191,6 +195,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Background work (generated files) on Django's tasks framework with a database backend: no broker to
+# run; `manage.py db_worker` runs the queue (make demo starts one). Tests use the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Generated files (reports, packs, certificates) are kept this many days, then deleted.
+SINOVDA_OUTPUT_RETENTION_DAYS = env_int("SINOVDA_OUTPUT_RETENTION_DAYS", 7)
 # The verified view counts answers nobody has reviewed yet as 0 ("zero") or as claimed ("claimed").
 SINOVDA_UNREVIEWED_COUNTS_AS = env_str("SINOVDA_UNREVIEWED_COUNTS_AS", "zero")
 if SINOVDA_UNREVIEWED_COUNTS_AS not in {"zero", "claimed"}:

@@ -7,7 +7,8 @@ from sinovda.audit import views as audit_views
 from sinovda.core import views as core_views
 from sinovda.cycles import views as cycle_views
 from sinovda.editions import views as edition_views
-from sinovda.innovations.views import carry, inbox, review, spd, submissions
+from sinovda.innovations.views import carry, review, spd, submissions
+from sinovda.notifications import views as notification_views
 from sinovda.regions.access import public_view
 from sinovda.regions.views import agencies, overview, people, policy
 from sinovda.scores import views as score_views
@@ -132,6 +133,8 @@ region_patterns = [
     path("siklus/<int:year>/spd/<str:code>/periksa/", spd.spd_review, name="spd_review"),
     # Evidence (bukti dukung): list, upload, permission-checked download.
     path("bukti/", include("sinovda.evidence.urls")),
+    # The year's outputs: results report, rekap, hand-off pack, certificates (background jobs).
+    path("", include("sinovda.reports.urls")),
 ]
 
 edition_patterns = [
@@ -161,7 +164,7 @@ urlpatterns = [
     ),
     path("sandi/atur/selesai/", core_views.password_reset_complete, name="password_reset_complete"),
     path("bahasa/", public_view(set_language), name="set_language"),
-    path("notifikasi/", inbox.notification_list, name="notification_list"),
+    path("notifikasi/", notification_views.notification_list, name="notification_list"),
     path("audit/", audit_views.platform_audit_list, name="platform_audit_list"),
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),

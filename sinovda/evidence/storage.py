@@ -1,31 +1,5 @@
-import os
+"""Evidence files use the installation's private storage (sinovda/lib/storage.py)."""
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from sinovda.lib.storage import private_storage
 
-
-class PrivateStorage(FileSystemStorage):
-    """Evidence storage outside every served folder. There is no public URL: files leave only
-    through the permission-checked download view. The folder is read from settings on each use so
-    tests (and deployments) can point it elsewhere."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Evidence files have no public URL; use the download view.")
-
-
-_storage = PrivateStorage()
-
-
-def private_storage():
-    return _storage
+__all__ = ["private_storage"]

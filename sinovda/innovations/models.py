@@ -276,23 +276,3 @@ class FieldComment(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.note[:40]}"
-
-
-class Notification(models.Model):
-    """An in-app message ("Laporan Anda dikembalikan"), also sent by email when the person has one."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self):
-        return self.message

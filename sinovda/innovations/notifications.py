@@ -1,33 +1,10 @@
-"""Tell the right people what happened, in the app and by email (sent after the commit)."""
+"""Tell the right people what happened to a report (delivery is the notifications app's)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from sinovda.notifications.send import notify as _notify
 from sinovda.regions.models import Membership, Role
-
-from .models import Notification
-
-
-def _notify(users, region, message, url):
-    users = [u for u in users if u.is_active]
-    Notification.objects.bulk_create(
-        [Notification(user=u, region=region, message=message[:300], url=url) for u in users]
-    )
-    recipients = [u.email for u in users if u.email]
-    if recipients:
-        body = f"{message}\n\n{settings.SITE_URL.rstrip('/')}{url}"
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Sinovda: %(message)s") % {"message": message[:80]},
-                body,
-                None,
-                recipients,
-                fail_silently=True,
-            )
-        )
 
 
 def _people(region, roles, agency=None):

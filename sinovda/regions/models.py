@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sinovda.lib.storage import private_storage
+
 
 class Region(models.Model):
     """A Pemda: a provinsi, kabupaten or kota, identified by its Kemendagri code (e.g. 16.10)."""
@@ -34,6 +36,23 @@ class Region(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("Perangkat daerah koordinator"),
+    )
+    # Who signs the region's reports and certificates (set on the settings page).
+    head_name = models.CharField(_("Nama kepala daerah"), max_length=150, blank=True)
+    head_title = models.CharField(
+        _("Jabatan kepala daerah"),
+        max_length=150,
+        blank=True,
+        help_text=_("Seperti tertulis di bawah tanda tangan, misalnya Bupati Ogan Ilir."),
+    )
+    # The region's emblem (lambang daerah) for report covers and certificates: a sniffed PNG or JPG
+    # in private storage, never served directly.
+    emblem = models.FileField(
+        _("Lambang daerah"),
+        storage=private_storage,
+        upload_to="emblems/",
+        blank=True,
+        max_length=200,
     )
     # Policy settings the koordinator changes on the region's settings page (audited, with a reason).
     allow_self_review = models.BooleanField(

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sinovda.audit.models import AuditEvent
-from sinovda.innovations.models import Notification, RegionAnswer, ReviewState, State
+from sinovda.innovations.models import RegionAnswer, ReviewState, State
+from sinovda.notifications.models import Notification
 from sinovda.regions.models import Role
 from sinovda.scores.bridge import cycle_scores
 from tests import factories

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sinovda.audit.models import AuditEvent
-from sinovda.innovations.models import Answer, Innovation, Notification, State, Submission
+from sinovda.innovations.models import Answer, Innovation, State, Submission
+from sinovda.notifications.models import Notification
 from sinovda.regions.models import Role
 from tests import factories
 

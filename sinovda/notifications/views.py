@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from sinovda.regions.access import login_view
 
-from ..models import Notification
+from .models import Notification
 
 
 @login_view
@@ -17,6 +17,6 @@ def notification_list(request):
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return render(
         request,
-        "innovations/notification_list.html",
+        "notifications/notification_list.html",
         {"notifications": notifications, "unread": set(unread)},
     )
