@@ -23,11 +23,13 @@ test: setup ## lint + the full test suite (DATABASE_URL selects PostgreSQL)
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run python manage.py makemigrations --check --dry-run -v 0
+	$(UV) run lint-imports --no-cache
 	$(UV) run pytest
 
 lint: ## ruff lint + format check
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports --no-cache
 
 format: ## apply ruff's fixes and formatting
 	$(UV) run ruff check --fix .

@@ -3,7 +3,6 @@ from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from sinovda.accounts import views as account_views
-from sinovda.audit import views as audit_views
 from sinovda.core import views as core_views
 from sinovda.cycles import views as cycle_views
 from sinovda.editions import views as edition_views
@@ -11,6 +10,7 @@ from sinovda.innovations.views import carry, review, spd, submissions
 from sinovda.notifications import views as notification_views
 from sinovda.regions.access import public_view
 from sinovda.regions.views import agencies, overview, people, policy
+from sinovda.regions.views import audit as audit_views
 from sinovda.scores import views as score_views
 
 

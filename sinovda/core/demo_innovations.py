@@ -1,5 +1,6 @@
 # ruff: noqa: E501 - one innovation per row; its prose is data and is not wrapped
-"""The demo's innovations: 90 innovations of Kabupaten Ogan Ilir's 19 OPDs (data only).
+"""The demo's innovations: 91 innovations of Kabupaten Ogan Ilir's 19 OPDs (data only): the 90 sent in
+2023 and Field Trip Education, which cannot be sent in the 2023 cycle.
 
 What is real (public reports, see /work/shared/context/ogan-ilir.md): that Ogan Ilir's 19 perangkat
 daerah reported 90 innovations to IGA 2023 and that Disdukcapil was the 5th most active reporter; the
@@ -10,7 +11,7 @@ vulnerable residents in February 2021); the name of **Lope Capil**; **Field Trip
 Kecamatan Indralaya Selatan.
 
 Everything else is SYNTHETIC, invented for the demo so that it looks like a real kabupaten: the other
-84 innovations, every number of beneficiaries, budget, date (except the ones above), partner list,
+85 innovations, every number of beneficiaries, budget, date (except the ones above), partner list,
 problem and method text, Lope Capil's description (its details are not public), the OPD that hosts
 BILLAR and Sirup Marga, and all levels, review notes and documents generated from this file. The
 loader appends "[Data demo sintetis]" to every innovation's `result` text.
@@ -548,7 +549,13 @@ IDEAS = [
          "orang tua tidak memiliki tempat bertanya tentang pengasuhan anak dan remaja",
          "psikolog dan konselor membuka layanan konsultasi tatap muka dan kelas pengasuhan di kecamatan",
          410, "keluarga", 37_000_000, ("Disdikbud", "Kementerian Agama (KUA)")),
-    # --- Bappeda (1) -----------------------------------------------------------------------------
+    # --- Bappeda (2) -----------------------------------------------------------------------------
+    Idea("Bappeda", "Dasbor Data Pembangunan", "Dasbor indikator kinerja daerah untuk rapat pimpinan",
+         "D", "tk", RENCANA, (STAT,), DIG, "opd", "2022-02-14", "",
+         "capaian indikator RPJMD dikumpulkan dari OPD lewat surat dan baru lengkap menjelang akhir tahun",
+         "OPD mengisi capaian indikator setiap triwulan di satu dasbor yang dibuka bersama dalam rapat pimpinan",
+         60, "OPD dan pimpinan daerah", 41_000_000, ("Diskominfo", "Seluruh OPD"),
+         "Sintetis: ditambahkan agar 90 inovasi terkirim pada 2023 walau Field Trip Education tetap draf."),
     Idea("Bappeda", "e-Musrenbang Desa", "Usulan musrenbang desa dan kecamatan secara daring",
          "D", "tk", RENCANA, (PMD, KOMINFO), DIG, "opd", "2021-01-11", "2022-01-17",
          "usulan musrenbang dicatat di kertas, hilang di jalan, dan warga tidak tahu nasib usulannya",

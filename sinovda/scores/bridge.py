@@ -1,6 +1,8 @@
 """Database rows -> the engine's plain inputs, in a fixed number of queries whatever the size."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -94,4 +96,31 @@ def submission_input(submission) -> methodology.InnovationInput:
         verified=verified,
         urusan=frozenset(submission.affairs),
         rejected=submission.state == State.REJECTED,
+    )
+
+
+@dataclass(frozen=True)
+class Maturity:
+    claimed: Decimal
+    verified: Decimal
+    max: Decimal
+    without_row: Decimal | None = None  # the claimed maturity without one indicator's claim
+
+
+def submission_maturity(submission, row=None) -> Maturity:
+    """Claimed and verified maturity of one report, as the dashboard computes it (and, given an
+    indicator row, the claimed maturity without that row, for the answer page's live preview)."""
+    edition = submission.cycle.edition.spec()
+    inputs = submission_input(submission)
+    policy = unreviewed_policy()
+    claimed = methodology.maturity(edition, inputs, "claimed", policy)
+    without_row = None
+    if row is not None:
+        answer = submission.answers.filter(indicator_code=row.code).first()
+        without_row = claimed - row.score_of(answer.claimed_level if answer else None)
+    return Maturity(
+        claimed=claimed,
+        verified=methodology.maturity(edition, inputs, "verified", policy),
+        max=edition.maxima.sid_per_innovation,
+        without_row=without_row,
     )

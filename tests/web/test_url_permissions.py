@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sinovda.regions.models import Role
+from sinovda.reports.models import OutputJob, OutputKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,8 @@ ALL = list(walk(get_resolver().url_patterns))
 def fill(route, target):
     """A concrete path for the route, pointing at objects of `target` (a region the caller is not in)."""
     path = route.replace("<region:region_code>", target["region"].code)
-    path = path.replace("<int:pk>", str(target["pk"]))
+    path = path.replace("<int:pk>", str(target["pk"])).replace("<uuid:pk>", str(target["job"]))
+    path = path.replace("<str:kind>", "report")
     path = path.replace("<int:year>", "2023").replace("<str:code>", "16")
     path = path.replace("<str:public_id>", target["public_id"])
     path = path.replace("<uidb64>", "MQ").replace("<token>", "x-y")
@@ -55,7 +57,15 @@ def target():
     coordinator = factories.member(region, Role.COORDINATOR)
     membership = coordinator.memberships.get()
     submission = factories.submission(factories.cycle_of(region, 2023))
-    return {"region": region, "pk": membership.pk, "public_id": submission.innovation.public_id}
+    job = OutputJob.objects.create(
+        region=region, cycle=submission.cycle, kind=OutputKind.REPORT, status="done"
+    )
+    return {
+        "region": region,
+        "pk": membership.pk,
+        "public_id": submission.innovation.public_id,
+        "job": job.pk,
+    }
 
 
 @pytest.mark.parametrize("route,pattern", ALL, ids=[r for r, _ in ALL])

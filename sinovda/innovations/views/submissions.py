@@ -8,13 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sinovda import methodology
 from sinovda.audit.models import AuditEvent
 from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
-from sinovda.scores.bridge import submission_input, unreviewed_policy
 
 from .. import actions, rules, windows
 from ..forms import AnswerForm, CommentReplyForm, ProfileForm, ReopenForm, SubmissionCreateForm
@@ -112,8 +110,6 @@ def submission_detail(request, access, year, public_id):
     edition = submission.cycle.edition.spec()
     answers = {a.indicator_code: a for a in submission.answers.prefetch_related("documents")}
     rows = indicator_rows(edition, submission, answers)
-    inputs = submission_input(submission)
-    policy = unreviewed_policy()
     may_edit = submission.is_editable and actions.may_edit(access, submission)
     edit_refusal = windows.edit_refusal(submission) if may_edit else None
     context = {
@@ -121,9 +117,6 @@ def submission_detail(request, access, year, public_id):
         "cycle": submission.cycle,
         "submission": submission,
         "rows": rows,
-        "claimed_maturity": methodology.maturity(edition, inputs, "claimed", policy),
-        "verified_maturity": methodology.maturity(edition, inputs, "verified", policy),
-        "max_maturity": edition.maxima.sid_per_innovation,
         "problems": rules.submission_problems(submission) if submission.is_editable else [],
         "can_edit": may_edit and not edit_refusal,
         "edit_refusal": edit_refusal,
@@ -237,8 +230,6 @@ def answer_edit(request, access, year, public_id, code):
         else:
             messages.success(request, _("Indikator %(code)s disimpan.") % {"code": code})
             return _detail(submission)
-    maturity = methodology.maturity(edition, submission_input(submission), "claimed")
-    current = row.score_of(answer.claimed_level if answer else None)
     context = {
         "access": access,
         "cycle": submission.cycle,
@@ -247,9 +238,6 @@ def answer_edit(request, access, year, public_id, code):
         "indicator": indicator,
         "answer": answer,
         "form": form,
-        "maturity": maturity,
-        "maturity_without_row": maturity - current,
-        "max_maturity": edition.maxima.sid_per_innovation,
     }
     return render(request, "innovations/answer_form.html", context)
 

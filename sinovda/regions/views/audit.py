@@ -1,3 +1,6 @@
+"""Audit pages: a region's trail (koordinator) and the platform's (national admin). They live here,
+not in the audit app, because they need tenancy; the audit app imports no domain app."""
+
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -5,10 +8,10 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.shortcuts import render
 
-from sinovda.regions.access import Need, national_admin_view, region_view
-from sinovda.regions.models import Membership
+from sinovda.audit.models import AuditEvent
 
-from .models import AuditEvent
+from ..access import Need, national_admin_view, region_view
+from ..models import Membership
 
 PAGE_SIZE = 50
 
