@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sinovda.innovations",
     "sinovda.scores",
     "sinovda.reports",
+    "sinovda.awards",
     "sinovda.core",
 ]
 

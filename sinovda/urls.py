@@ -168,5 +168,6 @@ urlpatterns = [
     path("audit/", audit_views.platform_audit_list, name="platform_audit_list"),
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),
+    path("", include("sinovda.awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -105,10 +105,13 @@ def submission(cycle, agency=None, name=None, state=State.DRAFT, levels=None, **
 
 
 def complete_profile(cycle):
+    """Profile values with which a report of the cycle's edition can be sent: the columns as
+    always (2023 shape), and for an edition with more fields (2024+: rancang bangun in parts,
+    tujuan and hasil in parts, prioritas, misi, perkembangan) their values in `profile_extra`."""
     spec = cycle.edition.spec()
-    words = " ".join(["rancang"] * ((spec.rancang_bangun.min_words or 0) + 5))
+    minimum = spec.rancang_bangun.min_words or 0
     start = spec.eligibility.start if spec.eligibility else datetime.date(2022, 1, 1)
-    return {
+    values = {
         "stage": "penerapan",
         "initiator_kind": "opd",
         "initiator_name": "Kepala Dinas",
@@ -116,11 +119,38 @@ def complete_profile(cycle):
         "form": "pelayanan_publik",
         "main_affair": "Kesehatan",
         "implementation_date": start + datetime.timedelta(days=30),
-        "design": words,
+        "design": " ".join(["rancang"] * (minimum + 5)),
         "goal": "Tujuan",
         "benefit": "Manfaat",
         "result": "Hasil",
     }
+    parts = [f for f in spec.design_fields if not f.column]
+    if parts:  # the rancang bangun in parts: no one-text design, the words spread over the parts
+        del values["design"]
+    per_part = -(-(minimum + 5) // max(len(parts), 1))
+    extra = {}
+    for field in spec.profile_fields:
+        if field.column or field.type in ("agency", "urusan") or not field.required:
+            continue
+        if field in parts:
+            extra[field.code] = " ".join(["rancang"] * per_part)
+        elif field.type == "choice" and field.options:
+            extra[field.code] = field.options[0].value
+        elif field.type == "yesno":
+            extra[field.code] = "tidak"
+        elif field.type == "date":
+            extra[field.code] = values["implementation_date"].isoformat()
+        elif field.type == "number":
+            extra[field.code] = "1"
+        elif field.type == "url":
+            extra[field.code] = "https://example.org/"
+        elif field.type == "document":
+            continue  # a document needs a file: tests that want one attach it
+        else:
+            extra[field.code] = field.label
+    if extra:
+        values["profile_extra"] = extra
+    return values
 
 
 def mandatory_levels(cycle, level=2):

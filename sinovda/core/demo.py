@@ -322,10 +322,11 @@ def _published_indices():
 
 # --- the demo's innovations, answers and evidence ---------------------------------------------------
 #
-# Built from demo_innovations.IDEAS (91 innovations, 90 of them sent) for the 2023 cycle and, for the 70 of them already
-# applied by 2021, the 2022 cycle. Levels, review decisions, notes, dates and documents are generated
-# from a fixed seed, then a few accepted answers are nudged one level at a time until the verified IID
-# computed by the engine equals the published figure (TARGET_IID). Everything generated is synthetic.
+# Built from demo_innovations.IDEAS (91 innovations, 90 of them sent) for the 2023 cycle and, for
+# the 70 of them already applied by 2021, the 2022 cycle. Levels, review decisions, notes, dates and
+# documents are generated from a fixed seed, then a few accepted answers are nudged one level at a
+# time until the verified IID computed by the engine equals the published figure (TARGET_IID).
+# Everything generated is synthetic.
 
 QUALITY_SHIFT = {2022: -0.18, 2023: 0.15}  # the innovations matured between the years
 TARGET_IID = {2023: Decimal("61.16"), 2022: Decimal("51.20")}  # public figures (ogan-ilir.md)
@@ -1208,7 +1209,8 @@ def _write_events(events):
     for row, (_event, submitted, decided) in zip(rows, events, strict=True):
         when = submitted if row.action == "submission.submit" else decided or submitted
         if row.action == "submission.create":
-            when = None
+            # Drafted a week before it was sent, so a report's history reads in order.
+            when = submitted - datetime.timedelta(days=7) if submitted else None
         if when is not None:
             by_time.setdefault(when.date(), []).append(row.pk)
     for day, pks in by_time.items():

@@ -1,7 +1,14 @@
+import copy
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sinovda import methodology
+
+# Parsed specs shared by every instance of the same edition row (pk -> (document, spec)): a page
+# or an export that reads many reports gets one Edition instance per report, and parsing a
+# document takes milliseconds. A cached spec is used only while the document is equal.
+_SPECS: dict[int, tuple[dict, "methodology.Edition"]] = {}
 
 
 class EditionQuerySet(models.QuerySet):
@@ -49,6 +56,13 @@ class Edition(models.Model):
         """The engine's view of this edition (validated; cached per instance)."""
         cached = getattr(self, "_spec", None)
         if cached is None or cached[0] != self.data:
-            cached = (self.data, methodology.parse_edition(self.data, origin=f"edisi {self.year}"))
+            shared = _SPECS.get(self.pk) if self.pk else None
+            if shared is not None and shared[0] == self.data:
+                cached = shared
+            else:
+                spec = methodology.parse_edition(self.data, origin=f"edisi {self.year}")
+                cached = (copy.deepcopy(self.data), spec)
+                if self.pk:
+                    _SPECS[self.pk] = cached
             self._spec = cached
         return cached[1]

@@ -46,10 +46,43 @@ def edition_detail(request, year):
         "edition": edition,
         "doc": doc,
         "groups": groups,
+        "profile_fields": _profile_fields(edition),
         "variables": variables,
         "clone_form": CloneForm() if request.user.is_superuser else None,
     }
     return render(request, "editions/edition_detail.html", context)
+
+
+PROFILE_TYPE_LABELS = {
+    "text": gettext_lazy("teks"),
+    "longtext": gettext_lazy("teks panjang"),
+    "choice": gettext_lazy("pilihan"),
+    "date": gettext_lazy("tanggal"),
+    "number": gettext_lazy("angka"),
+    "url": gettext_lazy("tautan"),
+    "document": gettext_lazy("dokumen"),
+    "yesno": gettext_lazy("ya/tidak"),
+    "urusan": gettext_lazy("urusan pemerintahan"),
+    "agency": gettext_lazy("OPD pembuat (otomatis)"),
+}
+
+
+def _profile_fields(edition) -> list[dict]:
+    """The edition's profile fields for the read-only list on its page."""
+    rows = []
+    for pf in edition.spec().profile_fields:
+        options = ", ".join(o.label for o in pf.options)
+        if pf.options_from == "tematik":
+            options = _("daftar tematik edisi ini")
+        rows.append(
+            {
+                "field": pf,
+                "type": PROFILE_TYPE_LABELS.get(pf.type, pf.type),
+                "options": options,
+                "kinds": ", ".join(pf.kinds),
+            }
+        )
+    return rows
 
 
 class CloneForm(forms.Form):

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinovda.audit.models import record
+from sinovda.evidence.models import Document
 from sinovda.regions.access import RegionAccess
 
-from . import duties, notifications, rules, windows
+from . import duties, notifications, profile, rules, windows
 from .models import (
     EDITABLE_STATES,
     Answer,
@@ -25,6 +26,9 @@ from .models import (
     Submission,
 )
 
+# The report's own profile columns: the fields every edition has. Which fields an edition asks
+# for, in which order and under which national labels, is the edition's data:
+# `profile.fields_of(edition)` (fields not in a column live in `Submission.profile_extra`).
 PROFILE_FIELDS = (
     "name",
     "stage",
@@ -72,8 +76,13 @@ def _refuse_if(message: str | None) -> None:
         raise ActionRefused(message)
 
 
-def _profile(submission) -> dict:
+def _columns(submission) -> dict:
     return {f: getattr(submission, f) for f in PROFILE_FIELDS}
+
+
+def _profile(submission) -> dict:
+    """Every profile value by field code (columns and profile_extra), for the audit trail."""
+    return {**_columns(submission), **(submission.profile_extra or {})}
 
 
 def may_edit(access: RegionAccess, submission: Submission) -> bool:
@@ -136,28 +145,45 @@ def create_submission(access: RegionAccess, cycle, *, agency, name: str) -> Subm
 def save_profile(
     access: RegionAccess, submission: Submission, *, expected_version: int, **values
 ) -> Submission:
-    """Save a draft's profile as typed (partial is fine); checks happen when it is submitted."""
+    """Save a draft's profile as typed (partial is fine); checks happen when it is submitted.
+
+    `values` are keyed by the edition's field codes (and main_affair/other_affairs for the
+    urusan); fields not in a column are merged into `profile_extra` (an empty value removes the
+    key). Document fields take Documents of the report's region."""
     _require(may_edit(access, submission))
     if submission.state not in EDITABLE_STATES:
         raise ActionRefused(_("Laporan yang sudah dikirim tidak dapat diubah."))
     _refuse_if(windows.edit_refusal(submission))
-    if "name" in values:
-        rules.check_unique_name(submission.cycle, values["name"], exclude=submission)
+    edition = submission.cycle.edition.spec()
+    columns, extra = profile.split_values(edition, values)
+    picked = {pk for value in extra.values() if _is_id_list(value) for pk in value}
+    if picked and Document.objects.filter(pk__in=picked, region=access.region).count() != len(
+        picked
+    ):
+        raise PermissionDenied
+    if "name" in columns:
+        rules.check_unique_name(submission.cycle, columns["name"], exclude=submission)
     before = _profile(submission)
-    _bump(submission, expected_version, **values)
-    if "name" in values and values["name"] != submission.innovation.name:
-        Innovation.objects.filter(pk=submission.innovation_id).update(name=values["name"])
+    if extra:
+        columns["profile_extra"] = profile.merged_extra(submission.profile_extra, extra)
+    _bump(submission, expected_version, **columns)
+    if "name" in columns and columns["name"] != submission.innovation.name:
+        Innovation.objects.filter(pk=submission.innovation_id).update(name=columns["name"])
     after = _profile(submission)
-    changed = [f for f in PROFILE_FIELDS if before[f] != after[f]]
+    changed = [f for f in {**before, **after} if before.get(f) != after.get(f)]
     record(
         "submission.edit_profile",
         actor=access.user,
         obj=submission,
         region=access.region,
-        before={f: before[f] for f in changed},
-        after={f: after[f] for f in changed},
+        before={f: before.get(f) for f in changed},
+        after={f: after.get(f) for f in changed},
     )
     return submission
+
+
+def _is_id_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, int) for v in value)
 
 
 def judged(answer, documents=None) -> dict:
@@ -380,7 +406,8 @@ def review_answer(
 def comment_field(access: RegionAccess, submission: Submission, *, field: str, note: str):
     submission = _locked(submission)
     _review_open(access, submission)
-    if field not in PROFILE_FIELDS or not note.strip():
+    codes = {f.code for f in profile.editable_fields(submission.cycle.edition.spec())}
+    if field not in codes or not note.strip():
         raise ActionRefused(_("Pilih bagian profil dan tulis catatannya."))
     comment = FieldComment.objects.create(
         submission=submission, field=field, note=note.strip(), author=access.user
@@ -536,7 +563,15 @@ def _carried_level(source: Submission, answer: Answer) -> int | None:
 
 @transaction.atomic
 def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) -> Submission:
-    """Copy last year's report of the same innovation into a new cycle, with its evidence."""
+    """Copy last year's report of the same innovation into a new cycle, with its evidence.
+
+    The profile follows the new edition's fields: columns are copied as they are (so a 2023
+    `goal` becomes 2024's "Tujuan Jangka Pendek" and `result` its "Hasil Sesudah Implementasi",
+    both stored in those columns), and so are the fields both editions keep in profile_extra
+    with the same type, except yes/no answers, which are about this year ("is there a
+    development?") and are asked again. A one-text rancang bangun stays in its column when the
+    new edition wants it in parts: the profile form shows it for the operator to split
+    (profile.legacy_design)."""
     _require(may_edit(access, previous))
     if cycle.region_id != previous.cycle.region_id or cycle.pk == previous.cycle_id:
         raise PermissionDenied
@@ -564,7 +599,8 @@ def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) 
         previous=previous,
         carry_over_note=note.strip(),
         created_by=access.user,
-        **_profile(previous),
+        profile_extra=profile.carried_extra(previous, edition),
+        **_columns(previous),
     )
     for old in previous.answers.prefetch_related("documents"):
         if old.indicator_code not in known:

@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import affairs
+from sinovda.evidence.models import Document
+
+from . import affairs, profile
 from .models import LEVEL_CHOICES, Submission
+from .rules import word_count
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": _("Tulis tanggal yang benar, misalnya 2022-03-15.")}
@@ -52,95 +55,154 @@ class SubmissionCreateForm(forms.Form):
             self.fields["agency"].widget = forms.HiddenInput()
 
 
+BUDGET_ERRORS = {
+    "invalid": _("Tulis anggaran dalam rupiah dengan angka saja, misalnya 25000000."),
+    "min_value": _("Anggaran tidak boleh negatif."),
+    "max_decimal_places": _("Tulis anggaran dalam rupiah tanpa sen."),
+}
+URL_ERRORS = {"invalid": _("Tulis tautan lengkap, misalnya https://youtu.be/abc123.")}
+# Hints that belong to a column whatever the edition calls it.
+COLUMN_HELP = {
+    "development_date": _("Untuk inovasi lama: kapan terakhir dikembangkan atau diperbarui."),
+}
+
+
 class ProfileForm(VersionedForm):
-    """The innovation's profile. Every field may stay empty in a draft; submitting checks them."""
+    """The innovation's profile as the edition asks for it (`Edition.profile_fields`): one form
+    field per profile field, named by its code, labelled with the national number and label.
+    Every field may stay empty in a draft; submitting checks them (rules.submission_problems)."""
 
     hide_optional = True  # "optional" would mislead: sending the report requires them
 
-    name = forms.CharField(
-        label=_("Nama inovasi"),
-        max_length=200,
-        error_messages={"required": _("Nama inovasi tidak boleh kosong.")},
-    )
-    stage = forms.ChoiceField(label=_("Tahapan"), required=False)
-    initiator_kind = forms.ChoiceField(label=_("Inisiator"), required=False)
-    initiator_name = forms.CharField(label=_("Nama inisiator"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Jenis"), required=False)
-    form = forms.ChoiceField(label=_("Bentuk"), required=False)
-    main_affair = forms.ChoiceField(label=_("Urusan utama"), required=False)
-    other_affairs = forms.MultipleChoiceField(
-        label=_("Urusan irisan"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_(
-            "Urusan lain yang juga dilayani inovasi ini. Tahan Ctrl untuk memilih beberapa."
-        ),
-    )
-    theme = forms.CharField(label=_("Tematik"), max_length=120, required=False)
-    trial_date = forms.DateField(
-        label=_("Tanggal uji coba"), required=False, widget=DATE, error_messages=DATE_ERRORS
-    )
-    implementation_date = forms.DateField(
-        label=_("Tanggal penerapan"), required=False, widget=DATE, error_messages=DATE_ERRORS
-    )
-    development_date = forms.DateField(
-        label=_("Tanggal pengembangan terbaru"),
-        required=False,
-        widget=DATE,
-        error_messages=DATE_ERRORS,
-        help_text=_("Untuk inovasi lama: kapan terakhir dikembangkan atau diperbarui."),
-    )
-    design = forms.CharField(
-        label=_("Rancang bangun"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-    )
-    goal = forms.CharField(
-        label=_("Tujuan"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    benefit = forms.CharField(
-        label=_("Manfaat"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    result = forms.CharField(
-        label=_("Hasil inovasi"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    budget = forms.DecimalField(
-        label=_("Anggaran (Rp)"),
-        required=False,
-        min_value=0,
-        max_digits=15,
-        decimal_places=0,
-        error_messages={
-            "invalid": _("Tulis anggaran dalam rupiah dengan angka saja, misalnya 25000000."),
-            "min_value": _("Anggaran tidak boleh negatif."),
-            "max_decimal_places": _("Tulis anggaran dalam rupiah tanpa sen."),
-        },
-    )
-    video_url = forms.URLField(
-        label=_("Tautan video"),
-        required=False,
-        assume_scheme="https",
-        error_messages={"invalid": _("Tulis tautan lengkap, misalnya https://youtu.be/abc123.")},
-    )
-
-    def __init__(self, *args, edition, **kwargs):
+    def __init__(self, *args, edition, documents=None, legacy_design="", **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [("", _("— pilih —"))]
-        for name in ("stage", "initiator_kind", "kind", "form"):
-            self.fields[name].choices = blank + list(Submission._meta.get_field(name).choices)
-        self.fields["main_affair"].choices = blank + affairs.choices()
-        self.fields["other_affairs"].choices = affairs.choices()
-        themes = edition.tematik.items if edition.tematik else ()
-        if themes:
-            self.fields["theme"] = forms.ChoiceField(
-                label=_("Tematik"), required=False, choices=blank + [(t, t) for t in themes]
+        self.edition = edition
+        documents = documents if documents is not None else Document.objects.none()
+        design = edition.design_fields
+        for pf in profile.editable_fields(edition):
+            if legacy_design and design and pf is design[0] and len(design) > 1:
+                self.fields["legacy_design"] = forms.CharField(
+                    label=_("Rancang bangun laporan sebelumnya (hanya dibaca)"),
+                    required=False,
+                    disabled=True,
+                    initial=legacy_design,
+                    widget=forms.Textarea(attrs={"rows": 10}),
+                    help_text=_(
+                        "Pedoman ini meminta rancang bangun dalam beberapa bagian. Salin isi teks "
+                        "lama ini ke bagian-bagian di bawah; teks lama tidak ikut dikirim."
+                    ),
+                )
+            if pf.type == "urusan":
+                self._add_affairs(pf)
+            else:
+                self.fields[pf.code] = self._field(pf, documents)
+        if design:
+            self._describe_design(design)
+
+    # --- one form field per profile field type ---
+
+    def _field(self, pf, documents):
+        label, hint = pf.title, pf.help or COLUMN_HELP.get(pf.column, "")
+        common = {"label": label, "required": False, "help_text": hint}
+        if pf.code == "name":
+            return forms.CharField(
+                **{**common, "required": True},
+                max_length=200,
+                error_messages={"required": _("Nama inovasi tidak boleh kosong.")},
             )
-        minimum = edition.rancang_bangun.min_words
-        if minimum:
-            parts = ", ".join(edition.rancang_bangun.parts)
-            self.fields["design"].help_text = _(
-                "Paling sedikit %(min)s kata, memuat: %(parts)s."
+        if pf.type == "text":
+            return forms.CharField(**common, max_length=_max_length(pf))
+        if pf.type == "longtext":
+            rows = 12 if pf.code == "design" else 5
+            return forms.CharField(**common, widget=forms.Textarea(attrs={"rows": rows}))
+        if pf.type == "choice":
+            if pf.options:
+                choices = [(o.value, o.label) for o in pf.options]
+            else:  # options_from = "tematik": the edition's list, or free text without one
+                themes = self.edition.tematik.items if self.edition.tematik else ()
+                if not themes:
+                    return forms.CharField(**common, max_length=_max_length(pf))
+                choices = [(t, t) for t in themes]
+            return forms.ChoiceField(**common, choices=[("", _("— pilih —")), *choices])
+        if pf.type == "yesno":
+            return forms.ChoiceField(
+                **common,
+                choices=list(profile.YES_NO_LABELS.items()),
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Pilih Ya atau Tidak.")},
+            )
+        if pf.type == "date":
+            return forms.DateField(**common, widget=DATE, error_messages=DATE_ERRORS)
+        if pf.type == "number":
+            return forms.DecimalField(
+                **common,
+                min_value=0,
+                max_digits=15,
+                decimal_places=0,
+                error_messages=BUDGET_ERRORS
+                if pf.code == "budget"
+                else {"invalid": _("Tulis angka saja, misalnya 25000000.")},
+            )
+        if pf.type == "url":
+            return forms.URLField(**common, assume_scheme="https", error_messages=URL_ERRORS)
+        if pf.type == "document":
+            queryset = documents
+            if pf.kinds:
+                queryset = queryset.filter(kind__in=[k.lower() for k in pf.kinds])
+            return forms.ModelMultipleChoiceField(
+                **{
+                    **common,
+                    "help_text": hint
+                    or _(
+                        "Pilih dari bukti dukung yang sudah diunggah (%(kinds)s). Unggah dulu "
+                        "berkasnya bila belum ada."
+                    )
+                    % {"kinds": ", ".join(pf.kinds) or _("semua jenis")},
+                },
+                queryset=queryset,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("Pilih dokumen dari daftar.")},
+            )
+        raise ValueError(f"unknown profile field type {pf.type!r}")
+
+    def _add_affairs(self, pf):
+        blank = [("", _("— pilih —"))]
+        self.fields["main_affair"] = forms.ChoiceField(
+            label=_("%(field)s: urusan utama") % {"field": pf.title},
+            required=False,
+            choices=blank + affairs.choices(),
+        )
+        self.fields["other_affairs"] = forms.MultipleChoiceField(
+            label=_("%(field)s: urusan lain yang beririsan") % {"field": pf.title},
+            required=False,
+            choices=affairs.choices(),
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+            help_text=_(
+                "Urusan lain yang juga dilayani inovasi ini. Tahan Ctrl untuk memilih beberapa."
+            ),
+        )
+
+    def _describe_design(self, design):
+        """The rancang bangun's minimum, on its (first) text."""
+        minimum = self.edition.rancang_bangun.min_words
+        first = self.fields.get(design[0].code)
+        if not minimum or first is None:
+            return
+        if len(design) == 1:
+            parts = ", ".join(self.edition.rancang_bangun.parts)
+            text = (
+                _("Paling sedikit %(min)s kata, memuat: %(parts)s.")
+                if parts
+                else _("Paling sedikit %(min)s kata.")
             ) % {"min": minimum, "parts": parts}
+        else:
+            text = _(
+                "Rancang bangun terdiri atas %(n)s bagian dan paling sedikit %(min)s kata untuk "
+                "semua bagian bersama-sama."
+            ) % {"n": len(design), "min": minimum}
+        first.help_text = f"{text} {first.help_text}".strip()
+
+    # --- reading the form ---
 
     def clean(self):
         cleaned = super().clean()
@@ -154,6 +216,25 @@ class ProfileForm(VersionedForm):
         if main and main in cleaned.get("other_affairs", []):
             cleaned["other_affairs"] = [a for a in cleaned["other_affairs"] if a != main]
         return cleaned
+
+    def profile_values(self) -> dict:
+        """The values to save (actions.save_profile), keyed by field code."""
+        skip = {"version", "legacy_design"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+    def design_word_count(self) -> int:
+        """Words typed in the rancang bangun (all parts), for the counter above the form."""
+        return sum(
+            word_count(self[pf.code].value() or "")
+            for pf in self.edition.design_fields
+            if pf.code in self.fields
+        )
+
+
+def _max_length(pf) -> int:
+    if pf.column:
+        return Submission._meta.get_field(pf.column).max_length or 1000
+    return 1000
 
 
 class ScoredRadioSelect(forms.RadioSelect):

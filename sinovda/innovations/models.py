@@ -129,6 +129,9 @@ class Submission(models.Model):
         _("Anggaran (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True
     )
     video_url = models.URLField(_("Tautan video"), blank=True)
+    # The edition's other profile fields (innovations/profile.py), keyed by field code: texts and
+    # choices as strings, dates as ISO strings, documents as lists of evidence Document ids.
+    profile_extra = models.JSONField(_("Profil menurut edisi"), default=dict, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Who sent it last: separation of duties keeps them from reviewing it.

@@ -8,6 +8,7 @@ a whole file in one go. Messages are in Indonesian because admins read them in t
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ from typing import Any
 from .spec import (
     ASPECTS,
     CONFIDENCES,
+    DESIGN_GROUP,
+    PROFILE_COLUMNS,
+    PROFILE_TYPES,
+    TEXT_TYPES,
+    URUSAN_COLUMNS,
     AnswerRow,
     Aspect,
     CountRule,
@@ -36,6 +42,8 @@ from .spec import (
     MeasurementBasis,
     Option,
     Predicate,
+    ProfileField,
+    ProfileOption,
     Provenance,
     RancangBangunRule,
     ScoringRule,
@@ -423,6 +431,253 @@ def _indicator(ck: _Checker, raw: Any, index: int, level_times_weight: bool) -> 
     )
 
 
+# --- the innovation profile -------------------------------------------------------------------
+
+PROFILE_REQUIRED = {"code": "str", "label": "str", "type": "str"}
+PROFILE_OPTIONAL = {
+    "number": "str",
+    "column": "str",
+    "required": "bool",
+    "group": "str",
+    "options": "list",
+    "options_from": "str",
+    "min_words": "int",
+    "kinds": "strlist",
+    "help": "str",
+}
+PROFILE_UNCONFIRMABLE = {
+    "presence",
+    "number",
+    "label",
+    "type",
+    "required",
+    "options",
+    "min_words",
+    "group",
+}
+OPTIONS_FROM = ("tematik",)
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _profile_options(ck: _Checker, raw: list, where: str) -> tuple[ProfileOption, ...]:
+    options: list[ProfileOption] = []
+    for index, item in enumerate(raw):
+        if isinstance(item, str):
+            options.append(ProfileOption(item, item))
+            continue
+        ov = ck.table(item, f"{where}[{index}]", {"value": "str", "label": "str"})
+        if len(ov) == 2:
+            options.append(ProfileOption(ov["value"], ov["label"]))
+    values = [o.value for o in options]
+    if len(set(values)) != len(values):
+        ck.add(None, where, "ada pilihan yang ganda")
+    if any(not o.value.strip() or not o.label.strip() for o in options):
+        ck.add(None, where, "pilihan tidak boleh kosong")
+    return tuple(options)
+
+
+def _profile_field(ck: _Checker, raw: Any, index: int) -> ProfileField | None:
+    code = raw.get("code") if isinstance(raw, Mapping) else None
+    where = f"profile_fields.{code}" if isinstance(code, str) else f"profile_fields[{index}]"
+    req, opt = _with_prov(PROFILE_REQUIRED, PROFILE_OPTIONAL)
+    v = ck.table(raw, where, req, opt)
+    if not v:
+        return None
+    prov = ck.provenance(v, where, None, PROFILE_UNCONFIRMABLE)
+    code, kind, column = v.get("code", ""), v.get("type", ""), v.get("column", "")
+    if "code" in v and not CODE_PATTERN.match(code):
+        ck.add(None, f"{where}.code", "kode hanya huruf kecil, angka dan garis bawah (a-z, 0-9, _)")
+    if "type" in v and kind not in PROFILE_TYPES:
+        ck.add(
+            None,
+            f"{where}.type",
+            f"jenis {kind!r} tidak dikenal; pilih {', '.join(PROFILE_TYPES)}",
+        )
+    if "label" in v and not v["label"].strip():
+        ck.add(None, f"{where}.label", "label tidak boleh kosong")
+    if column:
+        if column not in PROFILE_COLUMNS:
+            ck.add(
+                None,
+                f"{where}.column",
+                f"kolom {column!r} tidak dikenal; pilih {', '.join(PROFILE_COLUMNS)}",
+            )
+        else:
+            if code != column:
+                ck.add(None, f"{where}.column", f"kode bidang berkolom harus sama: {column!r}")
+            if kind in PROFILE_TYPES and kind not in PROFILE_COLUMNS[column]:
+                allowed = ", ".join(PROFILE_COLUMNS[column])
+                ck.add(None, f"{where}.type", f"kolom {column!r} hanya untuk jenis {allowed}")
+    elif code in PROFILE_COLUMNS or code in URUSAN_COLUMNS:
+        ck.add(
+            None,
+            f"{where}.column",
+            f"{code!r} adalah nama kolom laporan; tulis column = {code!r} "
+            '(urusan: type = "urusan" dengan kode lain)',
+        )
+    if kind in ("urusan", "agency") and column:
+        ck.add(None, f"{where}.column", f"bidang jenis {kind} tidak memakai column")
+    if kind == "agency" and v.get("required"):
+        ck.add(None, f"{where}.required", "OPD pembuat selalu terisi; hapus required")
+    options: tuple[ProfileOption, ...] = ()
+    if kind == "choice":
+        has_options, has_source = bool(v.get("options")), "options_from" in v
+        if has_options == has_source:
+            ck.add(None, f"{where}.options", "pilihan wajib: isi options atau options_from")
+        if has_options:
+            options = _profile_options(ck, v["options"], f"{where}.options")
+        if has_source and v["options_from"] not in OPTIONS_FROM:
+            ck.add(
+                None,
+                f"{where}.options_from",
+                f"sumber pilihan {v['options_from']!r} tidak dikenal; pilih {', '.join(OPTIONS_FROM)}",
+            )
+    else:
+        for key in ("options", "options_from"):
+            if key in v:
+                ck.add(None, f"{where}.{key}", "pilihan hanya untuk bidang jenis choice")
+    if "min_words" in v:
+        if kind not in TEXT_TYPES:
+            ck.add(None, f"{where}.min_words", "minimum kata hanya untuk bidang teks")
+        elif v["min_words"] < 1:
+            ck.add(None, f"{where}.min_words", "harus paling sedikit 1")
+    if "kinds" in v and kind != "document":
+        ck.add(None, f"{where}.kinds", "jenis berkas hanya untuk bidang dokumen")
+    group = v.get("group", "")
+    if group and not CODE_PATTERN.match(group):
+        ck.add(None, f"{where}.group", "kelompok hanya huruf kecil, angka dan garis bawah")
+    return ProfileField(
+        code=code,
+        label=v.get("label", ""),
+        type=kind,
+        provenance=prov,
+        number=v.get("number", ""),
+        column=column,
+        required=v.get("required", False),
+        group=group,
+        options=options,
+        options_from=v.get("options_from", ""),
+        min_words=v.get("min_words"),
+        kinds=tuple(v.get("kinds", ())),
+        help=v.get("help", ""),
+    )
+
+
+def _profile_fields(ck: _Checker, raw: Any, rancang_bangun: dict | None) -> list[ProfileField]:
+    if not isinstance(raw, list) or not raw:
+        ck.add(None, "profile_fields", "harus berupa daftar bidang ([[profile_fields]])")
+        return []
+    fields = [f for i, item in enumerate(raw) if (f := _profile_field(ck, item, i)) is not None]
+    seen: set[str] = set()
+    for pf in fields:
+        if pf.code in seen:
+            ck.add(None, f"profile_fields.{pf.code}", "kode ganda")
+        seen.add(pf.code)
+    if fields and "name" not in seen:
+        ck.add(None, "profile_fields", "bidang name (nama inovasi) wajib ada")
+    for kind in ("urusan", "agency"):
+        if sum(1 for f in fields if f.type == kind) > 1:
+            ck.add(None, "profile_fields", f"paling banyak satu bidang jenis {kind}")
+    design = [f for f in fields if f.group == DESIGN_GROUP]
+    for pf in design:
+        if pf.type not in TEXT_TYPES:
+            ck.add(None, f"profile_fields.{pf.code}.group", "bagian rancang bangun harus teks")
+    if rancang_bangun:
+        if rancang_bangun.get("min_words") and not design:
+            ck.add(
+                None,
+                "rancang_bangun.min_words",
+                f"tidak ada bidang profil dengan group = {DESIGN_GROUP!r} yang dihitung",
+            )
+        parts = rancang_bangun.get("parts") or []
+        if len(design) > 1 and parts and len(parts) != len(design):
+            ck.add(
+                None,
+                "rancang_bangun.parts",
+                f"{len(parts)} bagian, sedangkan profil punya {len(design)} bagian rancang bangun",
+            )
+    return fields
+
+
+# The profile of an edition document that does not list its own (documents stored before editions
+# carried profile fields): the fields Sinovda always had, as the 2023 form (one rancang bangun,
+# tujuan and hasil texts). National numbers and labels as in the 2024-25 printout transcription.
+STAGE_OPTIONS = [
+    {"value": "inisiatif", "label": "Inisiatif"},
+    {"value": "uji_coba", "label": "Uji Coba"},
+    {"value": "penerapan", "label": "Penerapan"},
+]
+INITIATOR_OPTIONS = [
+    {"value": "kepala_daerah", "label": "Kepala Daerah"},
+    {"value": "anggota_dprd", "label": "Anggota DPRD"},
+    {"value": "opd", "label": "OPD"},
+    {"value": "asn", "label": "ASN"},
+    {"value": "masyarakat", "label": "Masyarakat"},
+]
+KIND_OPTIONS = [
+    {"value": "digital", "label": "Digital"},
+    {"value": "non_digital", "label": "Non Digital"},
+]
+FORM_OPTIONS = [
+    {"value": "pelayanan_publik", "label": "Inovasi Pelayanan Publik"},
+    {"value": "tata_kelola", "label": "Inovasi Tata Kelola Pemerintahan Daerah"},
+    {
+        "value": "lainnya",
+        "label": "Inovasi Daerah lainnya sesuai dengan Urusan Pemerintahan yang menjadi "
+        "kewenangan Daerah",
+    },
+]
+CLASSIC_PROFILE: list[dict[str, Any]] = [
+    {"code": "name", "number": "1.1", "label": "Nama Inovasi", "type": "text", "required": True},
+    {"code": "agency", "number": "1.2", "label": "Dibuat Oleh", "type": "agency"},
+    {"code": "stage", "number": "1.3", "label": "Tahapan Inovasi", "type": "choice",
+     "required": True, "options": STAGE_OPTIONS},
+    {"code": "initiator_kind", "number": "1.4", "label": "Inisiator Inovasi Daerah",
+     "type": "choice", "required": True, "options": INITIATOR_OPTIONS},
+    {"code": "initiator_name", "number": "1.5", "label": "Nama Inisiator", "type": "text",
+     "required": True},
+    {"code": "kind", "number": "1.6", "label": "Jenis Inovasi", "type": "choice",
+     "required": True, "options": KIND_OPTIONS},
+    {"code": "form", "number": "1.7", "label": "Bentuk Inovasi Daerah", "type": "choice",
+     "required": True, "options": FORM_OPTIONS},
+    {"code": "theme", "number": "1.8", "label": "Tematik", "type": "choice",
+     "options_from": "tematik"},
+    {"code": "affairs", "number": "1.11", "label": "Urusan Pemerintahan", "type": "urusan",
+     "required": True},
+    {"code": "trial_date", "number": "1.12", "label": "Waktu Uji Coba Inovasi Daerah",
+     "type": "date"},
+    {"code": "implementation_date", "number": "1.13", "label": "Waktu Penerapan Inovasi Daerah",
+     "type": "date", "required": True},
+    {"code": "development_date", "label": "Waktu Pengembangan Terbaru", "type": "date"},
+    {"code": "design", "number": "1.15", "label": "Rancang Bangun", "type": "longtext",
+     "group": DESIGN_GROUP, "required": True},
+    {"code": "goal", "number": "1.16", "label": "Tujuan Inovasi", "type": "longtext",
+     "required": True},
+    {"code": "benefit", "number": "1.17", "label": "Manfaat yang Diperoleh", "type": "longtext",
+     "required": True},
+    {"code": "result", "number": "1.19", "label": "Hasil Inovasi", "type": "longtext",
+     "required": True},
+    {"code": "budget", "label": "Anggaran (Rp)", "type": "number"},
+    {"code": "video_url", "label": "Tautan Video", "type": "url"},
+]  # fmt: skip
+CLASSIC_NOTE = (
+    "Dokumen edisi ini tidak memuat daftar profil; Sinovda memakai profil bawaan (bentuk 2023)."
+)
+
+
+def classic_profile() -> tuple[ProfileField, ...]:
+    """The classic profile as fields (provenance: inferred, no source: Sinovda's own default)."""
+    prov = Provenance((), "inferred", (), CLASSIC_NOTE)
+    fields = []
+    for raw in CLASSIC_PROFILE:
+        values = dict(raw)
+        if values["code"] in PROFILE_COLUMNS:
+            values["column"] = values["code"]
+        options = tuple(ProfileOption(o["value"], o["label"]) for o in values.pop("options", ()))
+        fields.append(ProfileField(**values, options=options, provenance=prov))
+    return tuple(fields)
+
+
 TOP_LEVEL = {
     "schema_version",
     "year",
@@ -443,6 +698,7 @@ TOP_LEVEL = {
     "validation_rules",
     "tematik",
     "profile_fields",
+    "profile_notes",
     "presentation_weights",
     "timeline",
 }
@@ -507,7 +763,13 @@ def parse_edition(data: Mapping[str, Any], origin: str = "<dict>") -> Edition:
     rb, rb_prov = _rule(ck, data, "rancang_bangun", {"parts": "strlist"}, {"min_words": "int"})
     en, en_prov = _rule(ck, data, "entries", {}, {"max_per_innovation": "int"})
     tm, tm_prov = _rule(ck, data, "tematik", {"items": "strlist"}, present=False)
-    pf, pf_prov = _rule(ck, data, "profile_fields", {"items": "strlist"}, present=False)
+    # `profile_fields` once was an informational table of items; such documents (stored in the
+    # database) read it as `profile_notes` and get the classic profile.
+    legacy_notes = isinstance(data.get("profile_fields"), Mapping)
+    if legacy_notes and "profile_notes" in data:
+        ck.add(None, "profile_fields", "tabel lama [profile_fields] bersama [profile_notes]")
+    notes_key = "profile_fields" if legacy_notes else "profile_notes"
+    pn, pn_prov = _rule(ck, data, notes_key, {"items": "strlist"}, present=False)
     pw, pw_prov = _rule(ck, data, "presentation_weights", {"weights": "table"}, present=False)
     tl, tl_prov = _rule(ck, data, "timeline", {"items": "table"}, present=False)
 
@@ -589,6 +851,13 @@ def parse_edition(data: Mapping[str, Any], origin: str = "<dict>") -> Edition:
             indicators.append(indicator)
     _check_indicators(ck, indicators, variable_aspect, mx, cr)
 
+    profile_is_default = legacy_notes or "profile_fields" not in data
+    if profile_is_default:
+        profile = classic_profile()  # as the product always had it, whatever `parts` says
+    else:
+        profile = tuple(_profile_fields(ck, data["profile_fields"], rb))
+        _check_profile_sources(ck, profile, data.get("tematik"))
+
     validation_rules = []
     for index, raw in enumerate(data.get("validation_rules", []) or []):
         req, opt = _with_prov({"text": "str"})
@@ -626,13 +895,22 @@ def parse_edition(data: Mapping[str, Any], origin: str = "<dict>") -> Edition:
         sources=MappingProxyType(sources),
         validation_rules=tuple(validation_rules),
         tematik=InfoList(tuple(tm["items"]), tm_prov) if tm else None,
-        profile_fields=InfoList(tuple(pf["items"]), pf_prov) if pf else None,
+        profile_fields=profile,
+        profile_is_default=profile_is_default,
+        profile_notes=InfoList(tuple(pn["items"]), pn_prov) if pn else None,
         presentation_weights=InfoMap(MappingProxyType(dict(pw["weights"])), pw_prov)
         if pw
         else None,
         timeline=InfoMap(MappingProxyType(dict(tl["items"])), tl_prov) if tl else None,
         origin=origin,
     )
+
+
+def _check_profile_sources(ck: _Checker, profile, tematik) -> None:
+    """A field that takes its choices from the edition's tematik needs the [tematik] table."""
+    for pf in profile:
+        if pf.options_from == "tematik" and not isinstance(tematik, Mapping):
+            ck.add(None, f"profile_fields.{pf.code}.options_from", "edisi tanpa tabel [tematik]")
 
 
 def _list(ck: _Checker, data: Mapping, key: str) -> list:

@@ -18,6 +18,48 @@ Confidence = Literal["confirmed", "reported", "transcribed", "inferred"]
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported", "transcribed", "inferred")
 ASPECTS: tuple[str, ...] = ("SPD", "SID")
 
+# Profile field types. `agency` is the innovation's OPD (1.2 "Dibuat Oleh", read-only); `urusan` is
+# the main urusan and the overlapping ones (1.11), stored in the main_affair/other_affairs columns.
+PROFILE_TYPES: tuple[str, ...] = (
+    "text",
+    "longtext",
+    "choice",
+    "date",
+    "number",
+    "url",
+    "document",
+    "yesno",
+    "urusan",
+    "agency",
+)
+TEXT_TYPES: tuple[str, ...] = ("text", "longtext")
+# The report's own columns (fields every edition has) and the types each may take. A profile field
+# stored in a column is named after it (`code = column`), so remarks, diffs and exports keep
+# meaning the same thing across editions; every other field is stored by code in the report's
+# `profile_extra`. main_affair/other_affairs belong to the `urusan` field.
+PROFILE_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "name": ("text",),
+    "stage": ("choice",),
+    "initiator_kind": ("choice",),
+    "initiator_name": ("text",),
+    "kind": ("choice",),
+    "form": ("choice",),
+    "theme": ("choice", "text"),
+    "trial_date": ("date",),
+    "implementation_date": ("date",),
+    "development_date": ("date",),
+    "design": TEXT_TYPES,
+    "goal": TEXT_TYPES,
+    "benefit": TEXT_TYPES,
+    "result": TEXT_TYPES,
+    "budget": ("number",),
+    "video_url": ("url",),
+}
+URUSAN_COLUMNS: tuple[str, ...] = ("main_affair", "other_affairs")
+# The group whose texts `[rancang_bangun].min_words` counts together (one text in 2023, six parts
+# from 2024).
+DESIGN_GROUP = "rancang_bangun"
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -255,6 +297,54 @@ class ValidationRule:
 
 
 @dataclass(frozen=True)
+class ProfileOption:
+    value: str  # what is stored (a column's code, e.g. "uji_coba"; else the label itself)
+    label: str  # the national label, verbatim
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One field of the innovation profile as the edition's national form has it.
+
+    `number` is the national numbering ("1.15.2"; "" = not on the national form), `label` the
+    national label verbatim. `column` names the report's column holding the value (then it equals
+    `code`); without it the value is kept in the report's `profile_extra` under `code`. Fields
+    sharing a `group` are parts of one national item (the rancang bangun's six parts, the three
+    tujuan). `min_words` is the minimum of this one text; the rancang bangun's minimum over its
+    parts is the edition's `[rancang_bangun].min_words`, counted over the `rancang_bangun` group.
+    """
+
+    code: str
+    label: str
+    type: str
+    provenance: Provenance
+    number: str = ""
+    column: str = ""
+    required: bool = False
+    group: str = ""
+    options: tuple[ProfileOption, ...] = ()
+    options_from: str = ""  # "tematik": the edition's tematik list (free text when it is empty)
+    min_words: int | None = None
+    kinds: tuple[str, ...] = ()  # document fields: accepted file kinds, e.g. ("PDF",)
+    help: str = ""
+
+    @property
+    def title(self) -> str:
+        """Number and label, as the national printout shows them ("1.15.1 Dasar Hukum")."""
+        return f"{self.number} {self.label}".strip()
+
+    @property
+    def in_column(self) -> bool:
+        return bool(self.column)
+
+    def option_label(self, value: str) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return value
+
+
+@dataclass(frozen=True)
 class Edition:
     schema_version: int
     year: int
@@ -274,7 +364,12 @@ class Edition:
     sources: Mapping[str, Source]
     validation_rules: tuple[ValidationRule, ...] = ()
     tematik: InfoList | None = None
-    profile_fields: InfoList | None = None
+    # The innovation profile, in the national form's order. An edition document without
+    # `[[profile_fields]]` (stored before editions carried them) gets the classic Sinovda profile
+    # (the 2023 shape) and `profile_is_default`; `to_dict` then leaves them out again.
+    profile_fields: tuple[ProfileField, ...] = ()
+    profile_is_default: bool = field(default=False, compare=False)
+    profile_notes: InfoList | None = None  # informational: the field lists as transcribed
     presentation_weights: InfoMap | None = None
     timeline: InfoMap | None = None
     origin: str = field(default="", compare=False)
@@ -305,6 +400,20 @@ class Edition:
     @property
     def sid_rows(self) -> tuple[AnswerRow, ...]:
         return tuple(r for i in self.sid_indicators for r in i.rows)
+
+    def profile_field(self, code: str) -> ProfileField | None:
+        for profile_field in self.profile_fields:
+            if profile_field.code == code:
+                return profile_field
+        return None
+
+    def profile_group(self, group: str) -> tuple[ProfileField, ...]:
+        return tuple(f for f in self.profile_fields if group and f.group == group)
+
+    @property
+    def design_fields(self) -> tuple[ProfileField, ...]:
+        """The rancang bangun's texts, counted together against `rancang_bangun.min_words`."""
+        return self.profile_group(DESIGN_GROUP)
 
     def predicate_for(self, iid: Decimal) -> Predicate:
         """The band containing a (rounded, 2-decimal) IID."""
@@ -347,6 +456,16 @@ class Edition:
             f"entries.max_per_innovation = {self.entries.max_per_innovation}",
             self.entries.provenance,
         )
+        unsure = [f for f in self.profile_fields if not f.provenance.confirmed]
+        if unsure:
+            weakest = max(unsure, key=lambda f: CONFIDENCES.index(f.provenance.confidence))
+            out.append(
+                (
+                    f"profile_fields ({len(unsure)} of {len(self.profile_fields)})",
+                    weakest.provenance.confidence,
+                    "",
+                )
+            )
         for indicator in self.indicators:
             prov = indicator.provenance
             if prov.confidence != "confirmed" or prov.unconfirmed_fields:
@@ -421,11 +540,13 @@ class Edition:
         }
         if self.tematik is not None:
             d["tematik"] = {"items": list(self.tematik.items), **_prov(self.tematik.provenance)}
-        if self.profile_fields is not None:
-            d["profile_fields"] = {
-                "items": list(self.profile_fields.items),
-                **_prov(self.profile_fields.provenance),
+        if self.profile_notes is not None:
+            d["profile_notes"] = {
+                "items": list(self.profile_notes.items),
+                **_prov(self.profile_notes.provenance),
             }
+        if not self.profile_is_default:
+            d["profile_fields"] = [_profile_field_dict(f) for f in self.profile_fields]
         if self.presentation_weights is not None:
             d["presentation_weights"] = {
                 "weights": dict(self.presentation_weights.items),
@@ -454,6 +575,35 @@ def _prov(prov: Provenance) -> dict[str, Any]:
         d["unconfirmed_fields"] = list(prov.unconfirmed_fields)
     if prov.note:
         d["note"] = prov.note
+    return d
+
+
+def _profile_field_dict(pf: ProfileField) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": pf.code}
+    if pf.number:
+        d["number"] = pf.number
+    d["label"] = pf.label
+    d["type"] = pf.type
+    if pf.group:
+        d["group"] = pf.group
+    if pf.column:
+        d["column"] = pf.column
+    if pf.required:
+        d["required"] = True
+    if pf.options:
+        d["options"] = [
+            o.label if o.value == o.label else {"value": o.value, "label": o.label}
+            for o in pf.options
+        ]
+    if pf.options_from:
+        d["options_from"] = pf.options_from
+    if pf.min_words is not None:
+        d["min_words"] = pf.min_words
+    if pf.kinds:
+        d["kinds"] = list(pf.kinds)
+    if pf.help:
+        d["help"] = pf.help
+    d.update(_prov(pf.provenance))
     return d
 
 

@@ -22,5 +22,5 @@ def may_get(access, job, submission_visible=False) -> bool:
     if job.region_id != access.region.pk:
         return False
     if job.submission_id:
-        return submission_visible
+        return submission_visible and access.sees_evidence
     return may_make(access, job.kind)

@@ -17,6 +17,7 @@ class Generator:
     content_type: str
     filename: Callable  # filename(target) -> str
     per_submission: bool = False
+    takes_job: bool = False  # the writer records which job made it (the hand-off pack's history)
 
 
 def _cycle_name(prefix, extension):
@@ -32,7 +33,10 @@ def registry() -> dict[str, Generator]:
 
     return {
         OutputKind.HANDOFF: Generator(
-            handoff.write_handoff, "application/zip", _cycle_name("paket-aplikasi-nasional", "zip")
+            handoff.write_handoff,
+            "application/zip",
+            _cycle_name("paket-aplikasi-nasional", "zip"),
+            takes_job=True,
         ),
         OutputKind.REPORT: Generator(
             results.write_results_report, "application/pdf", _cycle_name("laporan-hasil-iid", "pdf")

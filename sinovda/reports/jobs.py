@@ -72,14 +72,15 @@ def target_of(job):
 
 def run(job: OutputJob) -> OutputJob:
     """Make the job's file now (the worker calls this; tests may too)."""
-    generator = generators.get(job.kind)
     target = target_of(job)
     OutputJob.objects.filter(pk=job.pk).update(
         status=OutputJob.Status.RUNNING, started_at=timezone.now(), progress=0, error=""
     )
     try:
+        generator = generators.get(job.kind)
         with tempfile.TemporaryFile() as out:
-            generator.write(target, out, _progress_writer(job.pk))
+            extra = {"job": job} if generator.takes_job else {}
+            generator.write(target, out, _progress_writer(job.pk), **extra)
             out.seek(0)
             filename = generator.filename(target)
             job.file.save(filename, File(out), save=False)

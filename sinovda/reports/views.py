@@ -36,6 +36,7 @@ def outputs(request, access, year):
         "access": access,
         "cycle": cycle,
         "kinds": [(k, OutputKind(k).label) for k in kinds],
+        "can_csv": may_make(access, OutputKind.REKAP),
         "jobs": recent,
     }
     return render(request, "reports/outputs.html", context)
@@ -57,6 +58,8 @@ def output_request(request, access, year, kind):
 @require_POST
 def innovation_output(request, access, year, public_id):
     submission = get_submission(access, year, public_id)
+    if not access.sees_evidence:
+        raise PermissionDenied  # the PDF lists the evidence; a province sees it only if shared
     job = jobs.request_output(access, OutputKind.INNOVATION, submission=submission)
     return redirect("output_detail", access.region.code, job.pk)
 

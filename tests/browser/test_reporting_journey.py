@@ -52,14 +52,14 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
 
     page.get_by_role("link", name="Ubah profil").click()
     page.get_by_label("Tahapan").select_option(label="Penerapan")
-    page.get_by_label("Inisiator", exact=True).select_option(label="OPD")
+    page.get_by_label("1.4 Inisiator Inovasi Daerah").select_option(label="OPD")
     page.get_by_label("Nama inisiator").fill("Kepala Disdukcapil")
-    page.get_by_label("Jenis").select_option(label="Non-digital")
-    page.get_by_label("Bentuk").select_option(label="Inovasi pelayanan publik")
+    page.get_by_label("Jenis").select_option(label="Non Digital")
+    page.get_by_label("Bentuk").select_option(label="Inovasi Pelayanan Publik")
     page.get_by_label("Urusan utama").select_option(
         "Administrasi Kependudukan dan Pencatatan Sipil"
     )
-    page.get_by_label("Tanggal penerapan").fill("2021-03-01")
+    page.get_by_label("Waktu Penerapan Inovasi Daerah").fill("2021-03-01")
     page.get_by_label("Rancang bangun").fill(
         "Layanan jemput bola dokumen kependudukan bagi lansia, orang sakit dan ODGJ. " * 10
     )

@@ -23,6 +23,7 @@ PUBLIC = {
     "set_language",
     "edition_list",
     "edition_detail",
+    "award_verify",
 }
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from sinovda.cycles.lookup import get_cycle
 from sinovda.regions.access import Need, region_view
 
-from .. import actions, rules
+from .. import actions, profile, rules
 from ..forms import CarryOverForm
 from ..lookup import get_submission, visible_submissions
 from ..models import REPORTED_STATES, Submission
@@ -63,22 +63,49 @@ def carry_over(request, access, year, public_id):
     return render(request, "innovations/carry_over_form.html", context)
 
 
+def profile_diff(previous: Submission, submission: Submission) -> list[dict]:
+    """Both years' profiles field by field, each under its own edition's fields.
+
+    Rows follow this year's fields, then the fields only last year's edition had. A field that
+    one edition does not have shows "—" on that side and says so (`missing_in`), so a 2023 report
+    carried into 2024 shows its one-text rancang bangun next to the six new parts."""
+    old_edition, new_edition = previous.cycle.edition.spec(), submission.cycle.edition.spec()
+    codes = [f.code for f in new_edition.profile_fields]
+    codes += [f.code for f in old_edition.profile_fields if f.code not in codes]
+    rows = []
+    for code in codes:
+        old_field, new_field = old_edition.profile_field(code), new_edition.profile_field(code)
+        before = profile.field_text(previous, old_field)[0] if old_field else ""
+        after = profile.field_text(submission, new_field)[0] if new_field else ""
+        shown = new_field or old_field
+        rows.append(
+            {
+                "code": code,
+                "label": shown.title,
+                "old_label": old_field.title
+                if old_field and new_field and old_field.title != new_field.title
+                else "",
+                "before": before,
+                "after": after,
+                "missing_in": old_edition.year
+                if old_field is None
+                else (new_edition.year if new_field is None else None),
+                "changed": before != after,
+            }
+        )
+    return rows
+
+
 @region_view(Need.MEMBER)
 def submission_diff(request, access, year, public_id):
     submission = get_submission(access, year, public_id)
     previous = submission.previous
     if previous is None:
         raise Http404
-    fields = []
-    for name in actions.PROFILE_FIELDS:
-        before, after = getattr(previous, name), getattr(submission, name)
-        label = Submission._meta.get_field(name).verbose_name
-        fields.append(
-            {"label": label, "before": before, "after": after, "changed": before != after}
-        )
+    edition = submission.cycle.edition.spec()
+    fields = profile_diff(previous, submission)
     old = dict(previous.answers.values_list("indicator_code", "claimed_level"))
     new = dict(submission.answers.values_list("indicator_code", "claimed_level"))
-    edition = submission.cycle.edition.spec()
     answers = [
         {
             "code": row.code,

@@ -16,10 +16,10 @@ from sinovda.cycles.lookup import get_cycle
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
-from .. import actions, duties, windows
+from .. import actions, duties, profile, windows
 from ..forms import FieldCommentForm, NoteForm, ReviewAnswerForm
 from ..lookup import get_submission, visible_submissions
-from ..models import Answer, State, Submission
+from ..models import Answer, State
 from .submissions import _detail, _refused, indicator_rows
 
 WAITING = {
@@ -64,6 +64,11 @@ def review_queue(request, access, year):
     return render(request, "innovations/review_queue.html", context)
 
 
+def _commentable(edition) -> list[tuple[str, str]]:
+    """The profile fields a verifier may remark on: (code, national number and label)."""
+    return [(f.code, f.title) for f in profile.editable_fields(edition)]
+
+
 def _review_context(access, submission, **extra):
     edition = submission.cycle.edition.spec()
     answers = {a.indicator_code: a for a in submission.answers.prefetch_related("documents")}
@@ -74,19 +79,18 @@ def _review_context(access, submission, **extra):
         row["refusal"] = window_refusal or (
             row["answer"] and duties.answer_refusal(access, submission, row["answer"])
         )
-    profile_fields = [
-        (name, Submission._meta.get_field(name).verbose_name) for name in actions.PROFILE_FIELDS
-    ]
     return {
         "access": access,
         "cycle": submission.cycle,
         "submission": submission,
         "rows": rows,
         "verdict_refusal": window_refusal or duties.sender_refusal(access, submission),
-        "profile": [(label, getattr(submission, name)) for name, label in profile_fields],
-        "comment_form": FieldCommentForm(fields=profile_fields),
+        "profile": profile.profile_rows(submission),
+        "comment_form": FieldCommentForm(fields=_commentable(edition)),
         "note_form": NoteForm(),
-        "comments": submission.field_comments.select_related("author"),
+        "comments": profile.label_comments(
+            edition, submission.field_comments.select_related("author")
+        ),
         **extra,
     }
 
@@ -132,7 +136,7 @@ def comment_field(request, access, year, public_id):
     submission = get_submission(access, year, public_id)
     if not access.is_reviewer:
         raise PermissionDenied
-    form = FieldCommentForm(request.POST, fields=[(f, f) for f in actions.PROFILE_FIELDS])
+    form = FieldCommentForm(request.POST, fields=_commentable(submission.cycle.edition.spec()))
     if form.is_valid():
         try:
             actions.comment_field(access, submission, **form.cleaned_data)

@@ -14,7 +14,7 @@ from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
-from .. import actions, rules, windows
+from .. import actions, profile, rules, windows
 from ..forms import AnswerForm, CommentReplyForm, ProfileForm, ReopenForm, SubmissionCreateForm
 from ..lookup import get_submission, visible_submissions
 from ..models import EDITABLE_STATES, FieldComment, ReviewState, State
@@ -118,11 +118,15 @@ def submission_detail(request, access, year, public_id):
         "submission": submission,
         "rows": rows,
         "problems": rules.submission_problems(submission) if submission.is_editable else [],
+        "eligibility": rules.eligibility_checks(submission) if submission.is_editable else [],
+        "profile": profile.profile_rows(submission),
         "can_edit": may_edit and not edit_refusal,
         "edit_refusal": edit_refusal,
         "send_refusal": windows.send_refusal(submission) if may_edit else None,
         "reopen_form": ReopenForm(needs_date=not submission.cycle.accepts_reviews()),
-        "comments": submission.field_comments.select_related("author"),
+        "comments": profile.label_comments(
+            edition, submission.field_comments.select_related("author")
+        ),
         "reply_form": CommentReplyForm(),
         "history": AuditEvent.objects.for_object(submission).select_related("actor")[:50],
     }
@@ -135,15 +139,21 @@ def profile_edit(request, access, year, public_id):
     if not actions.may_edit(access, submission):
         raise PermissionDenied
     edition = submission.cycle.edition.spec()
-    initial = {f: getattr(submission, f) for f in actions.PROFILE_FIELDS}
+    initial = profile.form_initial(submission, edition)
     initial["version"] = submission.version
-    form = ProfileForm(request.POST or None, initial=initial, edition=edition)
+    form = ProfileForm(
+        request.POST or None,
+        initial=initial,
+        edition=edition,
+        documents=profile.document_choices(access, submission),
+        legacy_design=profile.legacy_design(submission, edition),
+    )
     refusal = _edit_refusal(submission)
     if refusal:
         messages.error(request, refusal)
         return _detail(submission)
     if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        values = form.profile_values()
         try:
             actions.save_profile(
                 access, submission, expected_version=form.cleaned_data["version"], **values
@@ -160,7 +170,7 @@ def profile_edit(request, access, year, public_id):
         "cycle": submission.cycle,
         "submission": submission,
         "form": form,
-        "word_count": rules.word_count(form["design"].value() or ""),
+        "word_count": form.design_word_count(),
         "min_words": edition.rancang_bangun.min_words,
     }
     return render(request, "innovations/profile_form.html", context)

@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from sinovda.regions.access import Need, region_view
+
+from .identity import RegionIdentityForm, change_identity
+
+
+@region_view(Need.MANAGE)
+def region_identity(request, access):
+    """The koordinator sets who signs the reports and certificates, and the region's emblem."""
+    region = access.region
+    posted = request.method == "POST"
+    form = RegionIdentityForm(
+        request.POST if posted else None, request.FILES if posted else None, region=region
+    )
+    if posted and form.is_valid():
+        change_identity(
+            region,
+            head_name=form.cleaned_data["head_name"],
+            head_title=form.cleaned_data["head_title"],
+            emblem=form.cleaned_data["emblem"] or None,
+            remove_emblem=form.cleaned_data["remove_emblem"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Identitas Pemda disimpan."))
+        return redirect("region_identity", region_code=region.code)
+    return render(request, "reports/region_identity.html", {"access": access, "form": form})
+
+
+@region_view(Need.READ)
+@require_safe
+def region_emblem(request, access):
+    """The stored emblem, for the identity page's preview (never a public URL)."""
+    emblem = access.region.emblem
+    if not emblem:
+        raise Http404
+    try:
+        handle = emblem.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    head = handle.read(3)
+    handle.seek(0)
+    content_type = "image/png" if head.startswith(b"\x89PN") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
