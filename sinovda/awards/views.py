@@ -5,11 +5,11 @@ import io
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from sinovda.cycles.lookup import get_cycle
+from sinovda.lib.downloads import as_attachment
 from sinovda.regions.access import Need, get_agency_for_user, public_view, region_view
 from sinovda.reports import certificates
 from sinovda.reports.access import may_make
@@ -18,8 +18,6 @@ from sinovda.reports.models import OutputKind
 from . import actions, rules
 from .forms import ManualAwardForm, RevokeForm, RulesForm
 from .models import RANKED_CATEGORIES, Award, Category
-
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 
 def _revoke_prefix(award) -> str:
@@ -148,12 +146,7 @@ def award_certificate(request, access, year, pk):
     out = io.BytesIO()
     certificates.write_certificate(award, out)
     response = HttpResponse(out.getvalue(), content_type="application/pdf")
-    filename = "piagam-" + award.number.replace("/", "-") + ".pdf"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, "piagam-" + award.number.replace("/", "-") + ".pdf")
 
 
 def with_repeats(awards: list[Award]) -> list[Award]:

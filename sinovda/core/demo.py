@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from sinovda import methodology
 from sinovda.audit.models import AuditEvent
+from sinovda.awards import actions as award_actions
+from sinovda.awards.models import Award
 from sinovda.cycles.models import Cycle
 from sinovda.editions import actions as edition_actions
 from sinovda.editions.models import Edition
@@ -43,6 +45,7 @@ from sinovda.innovations.models import (
     State,
     Submission,
 )
+from sinovda.regions.access import access_for
 from sinovda.regions.models import Agency, Membership, PublishedIndex, Region, Role
 from sinovda.scores import bridge
 
@@ -182,7 +185,38 @@ def load() -> list[tuple[str, str]]:
     cycle_2022 = _cycle_2022(region, _edition_2022(users["admin"]), users["admin"])
     _content(region, agencies, users, {2022: cycle_2022, 2023: cycle_2023})
     _published_indices()
+    _identity(region)
+    _awards(region, users["koordinator"], {2022: cycle_2022, 2023: cycle_2023})
     return logins
+
+
+def _identity(region):
+    """Who signs Ogan Ilir's reports and certificates (ogan-ilir.md); set once, never overwritten."""
+    if not region.head_name:
+        region.head_name, region.head_title = "Panca Wijaya Akbar, S.H.", "Bupati Ogan Ilir"
+        region.save(update_fields=["head_name", "head_title"])
+
+
+# The awards handed out at the "Rapat Pelaporan Hasil IGA dan Pemberian Penghargaan IGA" (2023: on
+# 22 December; Disdukcapil 5th by number of reports, the second year running). Which other awards
+# were given is not public: the demo adds the top three by verified maturity in 2023 (synthetic).
+AWARDS = {
+    2022: ({"most_reported": 5}, datetime.datetime(2022, 12, 20, 10, tzinfo=datetime.UTC)),
+    2023: (
+        {"most_reported": 5, "highest_maturity": 3},
+        datetime.datetime(2023, 12, 22, 3, tzinfo=datetime.UTC),
+    ),
+}
+
+
+def _awards(region, coordinator, cycles):
+    access = access_for(coordinator, region)
+    for year, (selection, issued_at) in AWARDS.items():
+        cycle = cycles[year]
+        if Award.objects.filter(cycle=cycle).exists():
+            continue  # created once, like the rest of the demo
+        awards = award_actions.issue_ranked_awards(access, cycle, selection)
+        Award.objects.filter(pk__in=[a.pk for a in awards]).update(issued_at=issued_at)
 
 
 def scores() -> list[tuple[int, "methodology.ScoreViews"]]:
@@ -323,7 +357,7 @@ def _published_indices():
 # --- the demo's innovations, answers and evidence ---------------------------------------------------
 #
 # Built from demo_innovations.IDEAS (91 innovations, 90 of them sent) for the 2023 cycle and, for
-# the 70 of them already applied by 2021, the 2022 cycle. Levels, review decisions, notes, dates and
+# the 72 of them already applied by 2021, the 2022 cycle. Levels, review decisions, notes, dates and
 # documents are generated from a fixed seed, then a few accepted answers are nudged one level at a
 # time until the verified IID computed by the engine equals the published figure (TARGET_IID).
 # Everything generated is synthetic.
@@ -346,7 +380,7 @@ STATE_COUNTS = {
         "rejected": 5,
         "draft": 1,
     },
-    2022: {"verified": 63, "rejected": 4, "withdrawn": 3},
+    2022: {"verified": 65, "rejected": 4, "withdrawn": 3},
 }
 FIXED_STATES = {
     2023: {
@@ -358,7 +392,14 @@ FIXED_STATES = {
         "Posbindu Lansia Keliling": "submitted",
         "Gerakan Ogan Ilir Membaca": "submitted",
     },
-    2022: {"Sanjo Barokah": "verified", "Aku Mandiri": "verified"},
+    2022: {
+        "Sanjo Barokah": "verified",
+        "Aku Mandiri": "verified",
+        # Withdrawn from small OPDs, so Disdukcapil is 5th by number of reports in 2022 as well.
+        "Tapping Box Restoran": "withdrawn",
+        "Rapat Tanpa Kertas": "withdrawn",
+        "Profil Desa Online": "withdrawn",
+    },
 }
 # SPD rows: (claimed, verified, note when lowered). Verified view: 2023 48.5, 2022 42.25 of 63.
 SPD_LEVELS = {

@@ -134,7 +134,8 @@ class EditionRulesForm(ProvenanceForm):
             ("divisor", "minimum"): c["divisor_minimum"],
             ("count_rule", "points_per_innovation"): float(c["points_per_innovation"]),
             ("count_rule", "cap"): c["cap"],
-            ("count_rule", "basic_services_min"): c["basic_services_min"],
+            # Empty means "no gate", which the edition data writes as 0 (the key is required).
+            ("count_rule", "basic_services_min"): c["basic_services_min"] or 0,
             ("maxima", "total"): float(c["total"]),
             ("eligibility", "start"): c["eligibility_start"].isoformat()
             if c["eligibility_start"]

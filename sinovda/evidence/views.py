@@ -1,20 +1,19 @@
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
+from sinovda.lib.downloads import private_file
 from sinovda.regions.access import Need, region_view
 
 from .forms import DocumentUploadForm
@@ -22,9 +21,6 @@ from .models import Document
 from .uploads import OVERSIZE_ATTRIBUTE, EvidenceSizeLimit
 
 PAGE_SIZE = 25
-# A downloaded file must never run as part of our site: no scripts, no plugins, no same-origin access
-# even if a browser decided to render it.
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 
 @region_view(Need.MEMBER)
@@ -125,20 +121,6 @@ def _with_document(url: str, document) -> str:
 @require_safe
 def document_download(request, access, pk):
     document = get_object_or_404(Document.objects.visible_to(access), pk=pk)
-    prefix = getattr(settings, "EVIDENCE_X_ACCEL_PREFIX", "")
-    if prefix:
-        # The web server sends the bytes from an `internal` location (docs/evidence.md).
-        response = HttpResponse(content_type=document.content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(document.file.name)
-    else:
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.download_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_file(
+        document.file, content_type=document.content_type, filename=document.download_name
+    )

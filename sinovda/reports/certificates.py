@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from sinovda.awards.models import Award
 
-EMBLEM_URL = "sinovda-emblem:region"
-MAX_EMBLEM_BYTES = 5 * 1024 * 1024
+from . import pdf
+
 QR_ERROR = "m"  # error correction level M: survives a stamp or a fold over the code
 QR_OPTIONS = {"border": 0, "omitsize": True, "dark": "#000"}
 LONG_TEXT = 110  # characters of OPD name + award text above which the page uses smaller type
@@ -38,39 +38,6 @@ def qr_svg(award: Award) -> str:
     import segno
 
     return segno.make(certificate_url(award), error=QR_ERROR).svg_inline(**QR_OPTIONS)
-
-
-def _sniff_image(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
-
-
-def _emblem_fetcher(region):
-    """A WeasyPrint URL fetcher that serves the region's emblem and refuses everything else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class EmblemOnlyFetcher(URLFetcher):
-        def __init__(self):
-            super().__init__(timeout=1, allowed_protocols=set(), allow_redirects=False)
-            self._emblem = None
-
-        def fetch(self, url, headers=None):
-            if url != EMBLEM_URL or not region.emblem:
-                raise ValueError(f"Certificates fetch nothing but the emblem (refused {url[:80]})")
-            if self._emblem is None:
-                with region.emblem.open("rb") as fh:
-                    data = fh.read(MAX_EMBLEM_BYTES + 1)
-                mime = _sniff_image(data)
-                if len(data) > MAX_EMBLEM_BYTES or mime is None:
-                    raise ValueError("The emblem is not a PNG or JPEG of at most 5 MB")
-                self._emblem = (data, mime)
-            data, mime = self._emblem
-            return URLFetcherResponse(url, data, {"Content-Type": mime})
-
-    return EmblemOnlyFetcher()
 
 
 def _page(award: Award) -> dict:
@@ -95,8 +62,8 @@ def certificate_html(cycle, awards) -> str:
             "cycle": cycle,
             "year": cycle.edition.year,
             "region": region,
-            "has_emblem": bool(region.emblem),
-            "emblem_url": EMBLEM_URL,
+            "has_emblem": bool(pdf.emblem_files(region)),
+            "emblem_url": pdf.EMBLEM_URL,
             "pages": [_page(a) for a in awards],
         }
         return render_to_string("awards/certificate.html", context)
@@ -104,10 +71,8 @@ def certificate_html(cycle, awards) -> str:
 
 def render_pdf(cycle, awards, out) -> None:
     """Write the certificates of `awards` (all of `cycle`) as one PDF to the binary file `out`."""
-    from weasyprint import HTML
-
     html = certificate_html(cycle, awards)
-    HTML(string=html, url_fetcher=_emblem_fetcher(cycle.region)).write_pdf(target=out)
+    pdf.render_pdf(html, out, files=pdf.emblem_files(cycle.region), stylesheet=False)
 
 
 def cycle_awards(cycle):

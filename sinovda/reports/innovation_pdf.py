@@ -3,7 +3,7 @@
 The profile comes from `innovations.profile.profile_rows` (the national form's order and labels),
 the maturity from the scores app (`scores.bridge.submission_maturity`, as the report's own page
 shows it), the history from the audit trail. Rendering (HTML + pdf.css -> WeasyPrint, nothing
-fetched) is shared with the results report (`results.render_pdf`).
+fetched) is shared with the results report (`reports/pdf.py`).
 
 Evidence is listed by its description (number, date, subject, file name); the files themselves are
 never put in the PDF.
@@ -25,7 +25,7 @@ from sinovda.innovations.models import ReviewState, State, Submission
 from sinovda.innovations.profile import profile_rows
 from sinovda.scores.bridge import submission_maturity, unreviewed_policy
 
-from .results import Progress, render_pdf
+from .pdf import Progress, render_pdf
 
 # What each audited action on a report means, for the history (anything else shows its code).
 ACTIONS = {

@@ -16,10 +16,9 @@ local file. The fonts are Debian's (Liberation Sans, DejaVu Sans), found through
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
@@ -33,80 +32,9 @@ from sinovda.innovations.models import REPORTED_STATES, State, Submission
 from sinovda.regions.models import PublishedIndex, Region
 from sinovda.scores import dashboard
 
-STYLESHEET = Path(__file__).with_name("pdf.css")
-EMBLEM_URL = "sinovda-private:emblem"  # the only URL the report's fetcher answers
-MAX_IMAGE_BYTES = 5 * 1024 * 1024  # an emblem larger than this is left out (empty slot)
+from .pdf import EMBLEM_URL, Progress, emblem_files, render_pdf
+
 TWO_PLACES = Decimal("0.01")
-
-Progress = Callable[[int, str], None]
-
-
-# --- PDF: HTML + CSS -> PDF, fetching nothing but the files it is given ------------------------
-
-
-def _image_type(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
-
-
-def private_fetcher(files: dict | None = None):
-    """A WeasyPrint URL fetcher that serves only `files` ({url: FieldFile in private storage},
-    PNG or JPG) and refuses everything else: no http(s), no file:, no data:."""
-    from urllib.request import OpenerDirector
-
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class PrivateFetcher(URLFetcher):
-        def __init__(self):
-            # Not URLFetcher.__init__: it installs HTTP, HTTPS, FTP and file handlers (and loads the
-            # system's certificates, ~0.1 s) that this fetcher must never use. No handler at all.
-            OpenerDirector.__init__(self)
-            self._allowed_protocols = frozenset()
-            self._fail_on_errors = False
-            self._timeout = 1
-            self._http_headers = {}
-            self._request = None
-            self.files = dict(files or {})
-
-        def fetch(self, url, headers=None):
-            field = self.files.get(url)
-            if field is None:
-                raise ValueError(f"refused to fetch {url!r}: reports load no outside resource")
-            with field.open("rb") as handle:
-                data = handle.read(MAX_IMAGE_BYTES + 1)
-            if len(data) > MAX_IMAGE_BYTES:
-                raise ValueError(f"refused {url!r}: larger than {MAX_IMAGE_BYTES} bytes")
-            content_type = _image_type(data)
-            if content_type is None:
-                raise ValueError(f"refused {url!r}: not a PNG or JPG image")
-            return URLFetcherResponse(url, data, {"Content-Type": content_type})
-
-    return PrivateFetcher()
-
-
-def render_pdf(html: str, out, *, files: dict | None = None, progress: Progress | None = None):
-    """Write the PDF of `html`, styled by pdf.css, to the binary file object `out`."""
-    from weasyprint import CSS, HTML
-
-    fetcher = private_fetcher(files)
-    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    document = HTML(string=html, url_fetcher=fetcher).render(stylesheets=[stylesheet])
-    if progress is not None:
-        progress(80, _("Menulis berkas PDF"))
-    document.write_pdf(out)
-
-
-def emblem_files(region: Region) -> dict:
-    """{EMBLEM_URL: the emblem file} when the region has one on disk; {} draws an empty slot."""
-    emblem = region.emblem
-    if not emblem or not emblem.storage.exists(emblem.name):
-        return {}
-    if emblem.storage.size(emblem.name) > MAX_IMAGE_BYTES:
-        return {}
-    return {EMBLEM_URL: emblem}
 
 
 # --- charts: small pure functions returning SVG -----------------------------------------------

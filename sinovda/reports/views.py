@@ -1,23 +1,21 @@
 """The outputs page of a cycle: request a file, watch its progress, download it."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from sinovda.cycles.lookup import get_cycle
 from sinovda.innovations.lookup import get_submission, visible_submissions
+from sinovda.lib.downloads import private_file
 from sinovda.regions.access import Need, region_view
 
 from . import jobs
 from .access import may_get, may_make
 from .models import OutputJob, OutputKind
 
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
 CYCLE_KINDS = [OutputKind.REPORT, OutputKind.REKAP, OutputKind.HANDOFF, OutputKind.CERTIFICATES]
 
 
@@ -106,18 +104,4 @@ def output_download(request, access, pk):
             request, "reports/output_expired.html", {"access": access, "job": job}, status=410
         )
         return response
-    prefix = getattr(settings, "EVIDENCE_X_ACCEL_PREFIX", "")
-    if prefix:
-        response = HttpResponse(content_type=job.content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + job.file.name
-    else:
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=job.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, job.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(job.file, content_type=job.content_type, filename=job.filename)

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from sinovda.audit.models import record
 from sinovda.cycles.lookup import get_cycle
+from sinovda.lib.downloads import as_attachment
 from sinovda.regions.access import Need, region_view
 
 from .access import may_make
@@ -32,7 +32,4 @@ def rekap_csv(request, access, year):
         after={"kind": OutputKind.REKAP.value},
     )
     filename = f"rekap-inovasi-{cycle.region.code}-{cycle.edition.year}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, filename)

@@ -25,7 +25,7 @@ from sinovda.cycles.models import Cycle
 from sinovda.innovations.models import Answer, ReviewState, State
 from sinovda.regions.access import access_for
 from sinovda.regions.models import Role
-from sinovda.reports import certificates, jobs
+from sinovda.reports import certificates, jobs, pdf
 from sinovda.reports.models import OutputJob, OutputKind
 from tests import factories
 
@@ -492,11 +492,11 @@ def test_emblem_is_embedded_and_nothing_else_is_fetched(cycle, award):
     certificates.write_certificate(award, out)
     page = pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0]
     assert len(page.images) == 1
-    fetcher = certificates._emblem_fetcher(cycle.region)
+    fetcher = pdf.private_fetcher(pdf.emblem_files(cycle.region))
     for refused in ["https://example.org/x.png", "file:///etc/passwd", "data:image/png;base64,AA"]:
         with pytest.raises(ValueError):
             fetcher.fetch(refused)
-    assert fetcher.fetch(certificates.EMBLEM_URL).content_type == "image/png"
+    assert fetcher.fetch(pdf.EMBLEM_URL).content_type == "image/png"
 
 
 def test_single_certificate_download(client, cycle, koordinator, award):

@@ -268,3 +268,20 @@ def test_evidence_files_exist_and_one_document_backs_many_answers(demo):
     backed = Answer.objects.filter(documents=perbup)
     assert backed.values("submission").distinct().count() >= 10
     assert RegionAnswer.objects.filter(documents__isnull=False).exists()
+
+
+def test_disdukcapil_is_awarded_5th_by_number_of_reports_the_second_year_running(demo):
+    from sinovda.awards.models import Award
+
+    for year in (2022, 2023):
+        fifth = Award.objects.get(
+            cycle__region__code="16.10",
+            cycle__edition__year=year,
+            category="most_reported",
+            rank=5,
+        )
+        assert fifth.agency.short_name == "Disdukcapil", year
+    region = Region.objects.get(code="16.10")
+    assert region.head_title == "Bupati Ogan Ilir"
+    call_command("load_demo", verbosity=0)  # idempotent: no second set of awards
+    assert Award.objects.filter(cycle__region__code="16.10").count() == 5 + 5 + 3

@@ -159,3 +159,13 @@ def test_drafts_are_invisible_to_everyone_but_admins(client, admin_client, loade
     clone_2027(admin_client)
     client.logout()
     assert client.get(reverse("edition_detail", args=[2027])).status_code == 404
+
+
+def test_an_empty_basic_services_minimum_means_no_gate(admin_client, loaded):
+    edition = clone_2027(admin_client)
+    response = admin_client.post(
+        reverse("edition_rules", args=[2027]), rules_form(edition, basic_services_min="")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    edition.refresh_from_db()
+    assert edition.data["count_rule"]["basic_services_min"] == 0

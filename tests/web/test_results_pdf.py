@@ -20,7 +20,7 @@ from sinovda.evidence.models import Document
 from sinovda.innovations.models import Answer, RegionAnswer, ReviewState, State
 from sinovda.innovations.profile import profile_rows
 from sinovda.regions.models import PublishedIndex, Region, Role
-from sinovda.reports import innovation_pdf, results
+from sinovda.reports import innovation_pdf, pdf, results
 from sinovda.reports.models import OutputJob
 from sinovda.scores import dashboard
 from sinovda.scores.bridge import submission_maturity
@@ -245,7 +245,7 @@ def test_without_a_published_iid_the_rank_says_there_is_no_data(cycle, reports):
 )
 def test_the_fetcher_refuses_every_url_but_the_files_it_is_given(url):
     with pytest.raises(ValueError, match="refused"):
-        results.private_fetcher({}).fetch(url)
+        pdf.private_fetcher({}).fetch(url)
 
 
 def test_rendering_never_opens_a_url(monkeypatch):
@@ -261,7 +261,7 @@ def test_rendering_never_opens_a_url(monkeypatch):
         '<p style="background: url(https://example.com/bg.png)">Teks</p>'
     )
     out = io.BytesIO()
-    results.render_pdf(html, out)
+    pdf.render_pdf(html, out)
     assert opened == []
     assert out.getvalue().startswith(b"%PDF")
 
@@ -272,8 +272,8 @@ def test_the_emblem_comes_from_private_storage_or_an_empty_slot_is_drawn(region,
     assert "Lambang daerah" in without.pages[0].extract_text()
 
     region.emblem.save("lambang.png", ContentFile(png()), save=True)
-    fetcher = results.private_fetcher(results.emblem_files(region))
-    assert fetcher.fetch(results.EMBLEM_URL).content_type == "image/png"
+    fetcher = pdf.private_fetcher(pdf.emblem_files(region))
+    assert fetcher.fetch(pdf.EMBLEM_URL).content_type == "image/png"
     cycle.region.refresh_from_db()
     with_emblem = PdfReader(io.BytesIO(pdf_bytes_of(results.write_results_report, cycle)))
     assert len(with_emblem.pages[0].images) == 1
@@ -282,7 +282,7 @@ def test_the_emblem_comes_from_private_storage_or_an_empty_slot_is_drawn(region,
 def test_an_emblem_that_is_not_an_image_is_refused(region):
     region.emblem.save("lambang.png", ContentFile(b"<svg onload=alert(1)>"), save=True)
     with pytest.raises(ValueError, match="not a PNG or JPG"):
-        results.private_fetcher(results.emblem_files(region)).fetch(results.EMBLEM_URL)
+        pdf.private_fetcher(pdf.emblem_files(region)).fetch(pdf.EMBLEM_URL)
 
 
 # --- the charts -------------------------------------------------------------------------------
