@@ -52,6 +52,9 @@ def request(client, region, kind="rekap"):
     return client.post(reverse("output_request", args=[region.code, 2023, kind]))
 
 
+# A real transaction: the worker commits as it claims and finishes the task (and, between tasks, closes
+# a connection that is inside a transaction, as a test's wrapping transaction would be).
+@pytest.mark.django_db(transaction=True)
 def test_a_requested_file_waits_for_the_worker_then_downloads(client, region, cycle, fake_rekap):
     koordinator = factories.member(region, Role.COORDINATOR)
     client.force_login(koordinator)
