@@ -197,7 +197,8 @@ STORAGES = {
     },
 }
 # Background work (generated files) on Django's tasks framework with a database backend: no broker to
-# run; `manage.py db_worker` runs the queue (make demo starts one). Tests use the immediate backend.
+# run; `manage.py db_worker` runs the queue (make demo starts one). Tests that make files switch to
+# the immediate backend (tests/web/test_outputs.py keeps this one and runs the worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Generated files (reports, packs, certificates) are kept this many days, then deleted.
 SINOVDA_OUTPUT_RETENTION_DAYS = env_int("SINOVDA_OUTPUT_RETENTION_DAYS", 7)

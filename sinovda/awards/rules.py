@@ -49,11 +49,12 @@ MAX_TOP = 50
 NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 # Shown on the awards page: the same order as the sort keys below.
+_BY_COUNTS_TIE_RULE = _(
+    "Bila jumlah laporan sama: lebih banyak laporan terverifikasi, lalu rata-rata kematangan "
+    "terverifikasi lebih tinggi, lalu laporan yang dikirim lebih dahulu, lalu nama OPD (A–Z)."
+)
 TIE_RULES = {
-    Category.MOST_REPORTED: _(
-        "Bila jumlah laporan sama: lebih banyak laporan terverifikasi, lalu rata-rata kematangan "
-        "terverifikasi lebih tinggi, lalu laporan yang dikirim lebih dahulu, lalu nama OPD (A–Z)."
-    ),
+    Category.MOST_REPORTED: _BY_COUNTS_TIE_RULE,
     Category.HIGHEST_MATURITY: _(
         "Bila rata-ratanya sama: lebih banyak laporan terkirim, lalu lebih banyak laporan "
         "terverifikasi, lalu laporan yang dikirim lebih dahulu, lalu nama OPD (A–Z)."
@@ -62,10 +63,7 @@ TIE_RULES = {
         "Bila kenaikannya sama: rata-rata kematangan tahun ini lebih tinggi, lalu lebih banyak "
         "laporan terkirim, lalu laporan yang dikirim lebih dahulu, lalu nama OPD (A–Z)."
     ),
-    Category.FIRST_TIME: _(
-        "Bila jumlah laporan sama: lebih banyak laporan terverifikasi, lalu rata-rata kematangan "
-        "terverifikasi lebih tinggi, lalu laporan yang dikirim lebih dahulu, lalu nama OPD (A–Z)."
-    ),
+    Category.FIRST_TIME: _BY_COUNTS_TIE_RULE,  # ranked by the same key (_by_counts)
 }
 
 RULE_TEXTS = {

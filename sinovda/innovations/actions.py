@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sinovda.audit.models import record
 from sinovda.evidence.models import Document
+from sinovda.methodology.spec import PROFILE_COLUMNS, URUSAN_COLUMNS
 from sinovda.regions.access import RegionAccess
 
 from . import duties, notifications, profile, rules, windows
@@ -28,27 +30,8 @@ from .models import (
 
 # The report's own profile columns: the fields every edition has. Which fields an edition asks
 # for, in which order and under which national labels, is the edition's data:
-# `profile.fields_of(edition)` (fields not in a column live in `Submission.profile_extra`).
-PROFILE_FIELDS = (
-    "name",
-    "stage",
-    "initiator_kind",
-    "initiator_name",
-    "kind",
-    "form",
-    "main_affair",
-    "other_affairs",
-    "theme",
-    "trial_date",
-    "implementation_date",
-    "development_date",
-    "design",
-    "goal",
-    "benefit",
-    "result",
-    "budget",
-    "video_url",
-)
+# `edition.profile_fields` (fields not in a column live in `Submission.profile_extra`).
+PROFILE_FIELDS = (*PROFILE_COLUMNS, *URUSAN_COLUMNS)
 
 
 class ActionRefused(Exception):
@@ -64,11 +47,20 @@ class StaleEdit(ActionRefused):
     """Someone else saved the submission after this person opened it."""
 
 
-def stale_message() -> str:
-    return _(
-        "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
-        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
-    )
+# The one wording of a conflict; forms.VersionedForm and SpdAnswerForm show the same text.
+STALE_MESSAGE = gettext_lazy(
+    "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+    "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+)
+# Shown by actions.reopen and forms.ReopenForm when a closed cycle's report is reopened undated.
+REOPEN_NEEDS_DATE = gettext_lazy(
+    "Jadwal siklus ini sudah lewat. Tentukan sampai tanggal berapa OPD dapat "
+    "memperbaiki dan mengirim ulang laporan ini."
+)
+SPD_STALE_MESSAGE = gettext_lazy(
+    "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
+    "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
+)
 
 
 def _refuse_if(message: str | None) -> None:
@@ -103,12 +95,12 @@ def _bump(submission: Submission, expected_version: int, **fields) -> None:
     A missing version is treated as stale: a form that lost its version cannot prove it saw the
     latest data."""
     if expected_version is None:
-        raise StaleEdit(stale_message())
+        raise StaleEdit(str(STALE_MESSAGE))
     updated = Submission.objects.filter(pk=submission.pk, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **fields
     )
     if not updated:
-        raise StaleEdit(stale_message())
+        raise StaleEdit(str(STALE_MESSAGE))
     submission.version = expected_version + 1
     for name, value in fields.items():
         setattr(submission, name, value)
@@ -526,12 +518,7 @@ def reopen(access: RegionAccess, submission: Submission, *, reason: str, until=N
     if until is not None and until < today:
         raise ActionRefused(_("Tanggal batas kirim ulang tidak boleh sebelum hari ini."))
     if until is None and not submission.cycle.accepts_reviews(today):
-        raise ActionRefused(
-            _(
-                "Jadwal siklus ini sudah lewat. Tentukan sampai tanggal berapa OPD dapat "
-                "memperbaiki dan mengirim ulang laporan ini."
-            )
-        )
+        raise ActionRefused(str(REOPEN_NEEDS_DATE))
     _transition(
         access,
         submission,
@@ -627,12 +614,7 @@ def carry_over(access: RegionAccess, previous: Submission, cycle, *, note: str) 
 
 
 def _spd_stale() -> StaleEdit:
-    return StaleEdit(
-        _(
-            "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
-            "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
-        )
-    )
+    return StaleEdit(str(SPD_STALE_MESSAGE))
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sinovda.evidence.models import Document
 
 from . import affairs, profile
+from .actions import REOPEN_NEEDS_DATE, SPD_STALE_MESSAGE, STALE_MESSAGE
 from .models import LEVEL_CHOICES, Submission
 from .rules import word_count
 
@@ -18,10 +19,7 @@ class VersionedForm(forms.Form):
     (at the top of the form: the field itself is hidden)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    stale_message = _(
-        "Laporan ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
-        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
-    )
+    stale_message = STALE_MESSAGE
 
     def clean(self):
         cleaned = super().clean()
@@ -369,10 +367,7 @@ class CarryOverForm(forms.Form):
 
 
 class SpdAnswerForm(VersionedForm):
-    stale_message = _(
-        "Jawaban SPD ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda belum "
-        "disimpan. Muat ulang halaman, periksa perubahan terbaru, lalu isi kembali."
-    )
+    stale_message = SPD_STALE_MESSAGE
     level = forms.TypedChoiceField(
         label=_("Tingkat yang diklaim"),
         coerce=int,
@@ -424,7 +419,4 @@ class ReopenForm(forms.Form):
     def __init__(self, *args, needs_date=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["until"].required = needs_date
-        self.fields["until"].error_messages["required"] = _(
-            "Jadwal siklus ini sudah lewat. Tentukan sampai tanggal berapa OPD dapat "
-            "memperbaiki dan mengirim ulang laporan ini."
-        )
+        self.fields["until"].error_messages["required"] = REOPEN_NEEDS_DATE

@@ -51,11 +51,6 @@ YES, NO = "ya", "tidak"
 YES_NO_LABELS = {YES: "Ya", NO: "Tidak"}  # the national form's options, verbatim
 
 
-def fields_of(edition) -> tuple[ProfileField, ...]:
-    """The edition's profile fields in the national form's order."""
-    return edition.profile_fields
-
-
 def editable_fields(edition) -> list[ProfileField]:
     """The fields an operator fills in (the OPD that made the innovation is not typed)."""
     return [f for f in edition.profile_fields if f.type != "agency"]

@@ -16,7 +16,6 @@ class Generator:
     write: Callable  # write(target, out, progress) where target is a Cycle or a Submission
     content_type: str
     filename: Callable  # filename(target) -> str
-    per_submission: bool = False
     takes_job: bool = False  # the writer records which job made it (the hand-off pack's history)
 
 
@@ -53,7 +52,6 @@ def registry() -> dict[str, Generator]:
             innovation_pdf.write_innovation_pdf,
             "application/pdf",
             lambda s: f"inovasi-{s.innovation.public_id}-{s.cycle.edition.year}.pdf",
-            per_submission=True,
         ),
     }
 

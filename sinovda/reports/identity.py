@@ -47,7 +47,7 @@ class RegionIdentityForm(forms.Form):
         upload = self.cleaned_data.get("emblem")
         if upload:
             try:
-                self.inspected = inspect_upload(upload, allowed_kinds=EMBLEM_KINDS)
+                inspect_upload(upload, allowed_kinds=EMBLEM_KINDS)
             except Refused as refused:
                 raise forms.ValidationError(str(refused)) from None
         return upload

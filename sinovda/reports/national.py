@@ -227,10 +227,6 @@ class Progress:
     changed: int  # entered, but the report changed since
 
     @property
-    def not_entered(self) -> int:
-        return self.total - self.entered
-
-    @property
     def percent(self) -> int:
         return round(100 * self.entered / self.total) if self.total else 0
 
@@ -293,7 +289,11 @@ def mark_entered(access, submission, registration_number: str = "") -> NationalE
     number = " ".join((registration_number or "").split())
     if len(number) > REGISTRATION_MAX:
         raise ActionRefused(
-            _("Nomor registrasi paling panjang %(limit)s karakter.") % {"limit": REGISTRATION_MAX}
+            _(
+                "Nomor registrasi paling panjang %(limit)s karakter. Salin nomor dari aplikasi "
+                "nasional tanpa tambahan."
+            )
+            % {"limit": REGISTRATION_MAX}
         )
     entry = NationalEntry.objects.filter(submission=submission).first()
     before = _entry_audit(entry)

@@ -4,9 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sinovda.evidence.sniff import CONTENT_TYPES, HEAD_BYTES, Refused, detect_kind
 from sinovda.regions.access import Need, region_view
 
-from .identity import RegionIdentityForm, change_identity
+from .identity import EMBLEM_KINDS, RegionIdentityForm, change_identity
 
 
 @region_view(Need.MANAGE)
@@ -42,10 +43,15 @@ def region_emblem(request, access):
         handle = emblem.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    head = handle.read(3)
+    try:
+        kind = detect_kind(handle.read(HEAD_BYTES))  # checked on upload; served only as an image
+    except Refused:
+        kind = None
+    if kind not in EMBLEM_KINDS:
+        handle.close()
+        raise Http404
     handle.seek(0)
-    content_type = "image/png" if head.startswith(b"\x89PN") else "image/jpeg"
-    response = FileResponse(handle, content_type=content_type)
+    response = FileResponse(handle, content_type=CONTENT_TYPES[kind])
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

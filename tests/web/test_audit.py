@@ -100,3 +100,27 @@ def test_platform_audit_page_shows_platform_events_and_filters_by_action(client,
         reverse("platform_audit_list"), {"cakupan": "semua", "tindakan": "agency."}
     ).content.decode()
     assert "Dinas Pemda" in html and "tidak-ada" not in html
+
+
+def _events(region, count):
+    for _ in range(count):
+        actor = factories.member(region, Role.OPERATOR)
+        record("agency.create", actor=actor, region=region, after={"name": "Dinas"})
+        record("auth.login", actor=actor, obj=actor)
+
+
+@pytest.mark.parametrize("page", ["audit_list", "platform_audit_list"])
+def test_audit_pages_query_count_does_not_grow(client, region, page, django_assert_max_num_queries):
+    if page == "audit_list":
+        client.force_login(factories.member(region, Role.COORDINATOR))
+        path = reverse(page, args=[region.code])
+    else:
+        client.force_login(factories.national_admin())
+        path = reverse(page)
+    _events(region, 2)
+    with django_assert_max_num_queries(100) as few:
+        assert client.get(path, {"cakupan": "semua"}).status_code == 200
+    _events(region, 15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(path, {"cakupan": "semua"})
+    assert response.content.decode().count("<code>agency.create</code>") == 17

@@ -568,6 +568,30 @@ def test_operators_see_only_their_own_opds_awards(client, region):
     assert client.get(url("agency_awards", region, other.pk)).status_code == 404
 
 
+def test_award_pages_query_count_does_not_grow(
+    client, region, cycle, koordinator, django_assert_max_num_queries
+):
+    agency = factories.agency(region)
+    access = _access(koordinator, region)
+    client.force_login(koordinator)
+    pages = [url("award_list", region, 2023), url("agency_awards", region, agency.pk)]
+
+    def manual_awards(count):
+        for _ in range(count):
+            actions.issue_manual_award(access, cycle, agency=agency, title="Terbaik", reason="Ya")
+
+    manual_awards(2)
+    few = []
+    for page in pages:
+        with django_assert_max_num_queries(100) as counted:
+            assert client.get(page).status_code == 200
+        few.append(len(counted.captured_queries))
+    manual_awards(15)
+    for page, limit in zip(pages, few, strict=True):
+        with django_assert_max_num_queries(limit):
+            assert client.get(page).content.decode().count("Terbaik") >= 17
+
+
 # --- permissions -------------------------------------------------------------------------------
 
 

@@ -5,10 +5,6 @@ client and can say anything. So with N trusted proxies the client is the N-th en
 and with none the header is ignored.
 """
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -17,8 +13,8 @@ from ipware import get_client_ip
 from sinovda.audit.models import AuditEvent
 from sinovda.lib.client_ip import client_ip
 from tests import factories
+from tests.web.test_security import run_manage
 
-ROOT = Path(__file__).resolve().parents[2]
 PROXY = "10.0.0.2"  # REMOTE_ADDR of every request that came through the proxy
 CLIENT_A = "203.0.113.9"
 CLIENT_B = "198.51.100.7"
@@ -82,19 +78,7 @@ def test_a_request_that_bypassed_the_proxy_is_known_by_its_own_address(settings)
 
 
 def test_a_negative_proxy_count_refuses_to_start(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "TRUSTED_PROXY_COUNT": "-1",
-        "SQLITE_PATH": str(tmp_path / "db"),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_manage("check", TRUSTED_PROXY_COUNT="-1", SQLITE_PATH=str(tmp_path / "db"))
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT" in result.stderr
 

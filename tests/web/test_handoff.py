@@ -8,6 +8,8 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -548,3 +550,19 @@ def test_the_dashboard_shows_the_national_progress_and_links(
     assert "1 dari 2 inovasi terverifikasi sudah dimasukkan" in html
     assert entries_url(region) not in html  # the page is the koordinator's
     assert reverse("outputs", args=[region.code, 2023]) in html
+
+
+def test_the_entries_page_does_not_query_per_report(
+    client, region, cycle, agency, coordinator, pack_data
+):
+    client.force_login(coordinator)
+    national.mark_entered(access_for(coordinator, region), pack_data["first"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(entries_url(region)).status_code == 200
+    for n in range(5):
+        report = verified(cycle, agency, f"Tambahan {n}", {"16": 1, "17": 2})
+        national.mark_entered(access_for(coordinator, region), report)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(entries_url(region)).content.decode()
+    assert "6 dari 7 inovasi terverifikasi sudah dimasukkan" in html
+    assert len(many) == len(few)

@@ -64,3 +64,9 @@ def test_the_emblem_is_not_shown_outside_the_region(client, region):
     region.emblem.save("x.png", SimpleUploadedFile("x.png", png_bytes()))
     client.force_login(factories.member(factories.region(code="16.11"), Role.COORDINATOR))
     assert client.get(reverse("region_emblem", args=[region.code])).status_code == 404
+
+
+def test_a_stored_emblem_that_is_not_an_image_is_never_served(client, region):
+    region.emblem.save("x.png", SimpleUploadedFile("x.png", pdf_bytes()))
+    client.force_login(factories.member(region, Role.COORDINATOR))
+    assert client.get(reverse("region_emblem", args=[region.code])).status_code == 404

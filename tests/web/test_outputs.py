@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,3 +155,19 @@ def test_outsiders_and_province_roles_never_get_a_regions_file(client, region, c
 def test_unknown_kind_is_404(client, region, cycle):
     client.force_login(factories.member(region, Role.COORDINATOR))
     assert request(client, region, "bogus").status_code == 404
+
+
+def test_the_outputs_page_does_not_query_per_file(client, region, cycle):
+    koordinator = factories.member(region, Role.COORDINATOR)
+    client.force_login(koordinator)
+    url = reverse("outputs", args=[region.code, 2023])
+    OutputJob.objects.create(region=region, cycle=cycle, kind="rekap", requested_by=koordinator)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for kind in ["report", "handoff", "certificates", "rekap"]:
+        someone = factories.member(region, Role.VERIFIER)
+        OutputJob.objects.create(region=region, cycle=cycle, kind=kind, requested_by=someone)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert html.count(reverse("output_detail", args=[region.code, OutputJob.objects.first().pk]))
+    assert len(many) == len(few)

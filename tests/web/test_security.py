@@ -7,6 +7,19 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_SECRET = "x" * 64 + "-production-like-secret-with-enough-entropy-0123456789"
+
+
+def run_manage(*args, **env):
+    """Run manage.py in a fresh interpreter with only this environment (settings read at start)."""
+    return subprocess.run(  # noqa: S603 (fixed argv from the tests, no shell)
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+        cwd=ROOT,
+        check=False,
+    )
 
 
 def test_pages_carry_security_headers(client):
@@ -34,58 +47,33 @@ def test_passwords_are_hashed_with_argon2():
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SINOVDA_ENV": "production",
-        "SECRET_KEY": "x" * 64 + "-production-like-secret-with-enough-entropy-0123456789",
-        "ALLOWED_HOSTS": "sinovda.example.go.id",
-        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SINOVDA_ENV="production",
+        SECRET_KEY=PRODUCTION_SECRET,
+        ALLOWED_HOSTS="sinovda.example.go.id",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SINOVDA_ENV": "production",
-        "SQLITE_PATH": str(tmp_path / "db"),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    result = run_manage("check", SINOVDA_ENV="production", SQLITE_PATH=str(tmp_path / "db"))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_with_debug_on(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SINOVDA_ENV": "production",
-        "DEBUG": "true",
-        "SECRET_KEY": "x" * 64 + "-production-like-secret-with-enough-entropy-0123456789",
-        "ALLOWED_HOSTS": "sinovda.example.go.id",
-        "SQLITE_PATH": str(tmp_path / "db"),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
+    result = run_manage(
+        "check",
+        SINOVDA_ENV="production",
+        DEBUG="true",
+        SECRET_KEY=PRODUCTION_SECRET,
+        ALLOWED_HOSTS="sinovda.example.go.id",
+        SQLITE_PATH=str(tmp_path / "db"),
     )
     assert result.returncode != 0
     assert "DEBUG must be off when SINOVDA_ENV=production" in result.stderr

@@ -127,7 +127,6 @@ def submission_detail(request, access, year, public_id):
         "comments": profile.label_comments(
             edition, submission.field_comments.select_related("author")
         ),
-        "reply_form": CommentReplyForm(),
         "history": AuditEvent.objects.for_object(submission).select_related("actor")[:50],
     }
     return render(request, "innovations/submission_detail.html", context)
