@@ -169,5 +169,7 @@ urlpatterns = [
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),
     path("", include("sinovda.awards.urls")),
+    path("", include("sinovda.scores.urls")),
+    path("", include("sinovda.catalogue.urls")),
     path("admin/", admin.site.urls),
 ]

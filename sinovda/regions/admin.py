@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from .models import Agency, Membership, PublishedIndex, Region
+from .models import Agency, ClusterList, Membership, Region
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "province")
-    list_filter = ("kind", "is_tertinggal", "is_perbatasan", "is_papua")
+    list_filter = ("kind",)
     search_fields = ("code", "name")
     raw_id_fields = ("province", "coordinator_agency")
 
@@ -25,8 +25,8 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "region", "agency")
 
 
-@admin.register(PublishedIndex)
-class PublishedIndexAdmin(admin.ModelAdmin):
-    list_display = ("region", "year", "iid", "predicate", "is_synthetic")
-    list_filter = ("year", "is_synthetic")
-    raw_id_fields = ("region",)
+@admin.register(ClusterList)
+class ClusterListAdmin(admin.ModelAdmin):
+    list_display = ("cluster", "title", "valid_from", "valid_to", "confidence")
+    list_filter = ("cluster",)
+    filter_horizontal = ("regions",)

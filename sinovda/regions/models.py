@@ -26,9 +26,6 @@ class Region(models.Model):
         limit_choices_to={"kind": "provinsi"},
         verbose_name=_("Provinsi"),
     )
-    is_tertinggal = models.BooleanField(_("Daerah tertinggal"), default=False)
-    is_perbatasan = models.BooleanField(_("Daerah perbatasan"), default=False)
-    is_papua = models.BooleanField(_("Wilayah Papua"), default=False)
     coordinator_agency = models.ForeignKey(
         "Agency",
         null=True,
@@ -91,17 +88,6 @@ class Region(models.Model):
     @property
     def is_province(self) -> bool:
         return self.kind == self.Kind.PROVINCE
-
-    @property
-    def clusters(self) -> list[str]:
-        labels = []
-        if self.is_tertinggal:
-            labels.append(str(_("Daerah tertinggal")))
-        if self.is_perbatasan:
-            labels.append(str(_("Daerah perbatasan")))
-        if self.is_papua:
-            labels.append(str(_("Wilayah Papua")))
-        return labels
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -205,22 +191,59 @@ class Membership(models.Model):
         return self.role in PROVINCE_ROLES
 
 
-class PublishedIndex(models.Model):
-    """An IID result published by the ministry (or synthetic, for the demo), used for rankings."""
+class Cluster(models.TextChoices):
+    """The IGA's special clusters; provinsi, kabupaten and kota follow from Region.kind."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="published_indices")
-    year = models.PositiveSmallIntegerField(_("Tahun"))
-    iid = models.DecimalField(_("IID"), max_digits=5, decimal_places=2)
-    predicate = models.CharField(_("Predikat"), max_length=40)
-    innovations = models.PositiveIntegerField(_("Jumlah inovasi"), null=True, blank=True)
-    source = models.CharField(_("Sumber"), max_length=200)
-    is_synthetic = models.BooleanField(_("Data sintetis"), default=False)
+    TERTINGGAL = "tertinggal", _("Daerah tertinggal")
+    PERBATASAN = "perbatasan", _("Daerah perbatasan")
+    PAPUA = "papua", _("Wilayah Papua")
+
+
+class Confidence(models.TextChoices):
+    """How sure we are of a list, in the words the editions use (docs/methodology.md)."""
+
+    CONFIRMED = "confirmed", _("Terkonfirmasi")
+    REPORTED = "reported", _("Dilaporkan")
+    TRANSCRIBED = "transcribed", _("Disalin")
+    INFERRED = "inferred", _("Disimpulkan")
+
+
+class ClusterList(models.Model):
+    """Which Pemda belong to one special cluster for the edition years a regulation covers.
+
+    Lists are data with a source, never constants: another ministry sets them for a period and a newer
+    regulation replaces them. For an edition year, the list in force is the one whose years cover it
+    with the latest `valid_from` (a missing bound is open).
+    """
+
+    cluster = models.CharField(_("Klaster"), max_length=12, choices=Cluster.choices)
+    title = models.CharField(_("Judul sumber"), max_length=300)
+    publisher = models.CharField(_("Penerbit"), max_length=200, blank=True)
+    published_on = models.DateField(_("Tanggal terbit"), null=True, blank=True)
+    url = models.URLField(_("Tautan sumber"), blank=True, max_length=500)
+    confidence = models.CharField(
+        _("Tingkat keyakinan"), max_length=12, choices=Confidence.choices
+    )
+    note = models.TextField(_("Catatan"), blank=True)
+    valid_from = models.PositiveSmallIntegerField(_("Berlaku mulai tahun edisi"), null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField(_("Berlaku sampai tahun edisi"), null=True, blank=True)
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="cluster_lists", verbose_name=_("Pemda")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
-        ordering = ["-year", "-iid"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="published_index_once_a_year")
-        ]
+        ordering = ["cluster", "-valid_from"]
+        verbose_name = _("Daftar klaster")
+        verbose_name_plural = _("Daftar klaster")
 
     def __str__(self):
-        return f"{self.region} {self.year}: {self.iid}"
+        return f"{self.get_cluster_display()}: {self.title}"
+
+    def covers(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_to is None or year <= self.valid_to
+        )

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from sinovda.cycles.models import Cycle
 
 from ..access import Need, region_view
-from ..models import Agency, PublishedIndex, Region
+from ..models import Agency, Region
 
 
 @region_view(Need.MEMBER)

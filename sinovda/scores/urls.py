@@ -1,0 +1,3 @@
+"""Snapshots: the koordinator finalising a cycle, national results imported (national admin)."""
+
+urlpatterns = []
