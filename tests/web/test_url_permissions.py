@@ -24,6 +24,15 @@ PUBLIC = {
     "edition_list",
     "edition_detail",
     "award_verify",
+    # The public side (sinovda/catalogue): published data only, tested in tests/web/test_catalogue*.py.
+    "catalogue",
+    "catalogue_innovation",
+    "catalogue_region",
+    "catalogue_agency",
+    "sitemap",
+    "robots_txt",
+    "ranking_national",
+    "ranking_province",
 }
 
 
