@@ -17,6 +17,8 @@ demo: setup ## set everything up and start the app with the demo region (SQLite)
 	$(UV) run python manage.py migrate --no-input -v 0
 	$(UV) run python manage.py load_editions
 	$(UV) run python manage.py load_demo
+	@# Reminders, digests and the e-mail outbox run daily on the worker (docs/notifications.md).
+	$(UV) run python manage.py send_reminders --schedule -v 0
 	@# The worker makes generated files (reports, packs, certificates) in the background; it stops
 	@# with the server (Ctrl+C).
 	trap 'kill 0' EXIT; \

@@ -267,3 +267,5 @@ CORS_URLS_REGEX = r"^/api/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+# Anonymous API requests per client address (docs/api.md); counted in the default cache.
+SINOVDA_API_RATE = env_str("SINOVDA_API_RATE", "120/m")

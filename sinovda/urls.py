@@ -6,7 +6,8 @@ from sinovda.accounts import views as account_views
 from sinovda.core import views as core_views
 from sinovda.cycles import views as cycle_views
 from sinovda.editions import views as edition_views
-from sinovda.innovations.views import carry, review, spd, submissions
+from sinovda.innovations.views import carry, monitor, review, spd, submissions
+from sinovda.innovations.views import imports as import_views
 from sinovda.notifications import views as notification_views
 from sinovda.regions.access import public_view
 from sinovda.regions.views import agencies, overview, people, policy
@@ -84,9 +85,21 @@ region_patterns = [
         name="submission_diff",
     ),
     path("siklus/<int:year>/bawa/", carry.carry_over_list, name="carry_over_list"),
+    # Import from Excel (template, upload, preview + confirm) and carry-over in bulk for one OPD
+    # ("bawa/semua/" before "bawa/<public_id>/", which would take it).
+    path("siklus/<int:year>/impor/", import_views.submission_import, name="submission_import"),
+    path(
+        "siklus/<int:year>/impor/pratinjau/<str:token>/",
+        import_views.submission_import_preview,
+        name="submission_import_preview",
+    ),
+    path("siklus/<int:year>/bawa/semua/", import_views.carry_over_all, name="carry_over_all"),
     path("siklus/<int:year>/bawa/<str:public_id>/", carry.carry_over, name="carry_over"),
     # Review.
     path("siklus/<int:year>/verifikasi/", review.review_queue, name="review_queue"),
+    # The koordinator's stuck-work monitor (and its CSV), and the one-click reminder to an OPD.
+    path("siklus/<int:year>/pantau/", monitor.monitor_page, name="monitor"),
+    path("siklus/<int:year>/pantau/pengingat/", monitor.monitor_remind, name="monitor_remind"),
     path(
         "siklus/<int:year>/inovasi/<str:public_id>/periksa/",
         review.review_submission,
@@ -165,9 +178,15 @@ urlpatterns = [
     path("sandi/atur/selesai/", core_views.password_reset_complete, name="password_reset_complete"),
     path("bahasa/", public_view(set_language), name="set_language"),
     path("notifikasi/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifikasi/pengaturan/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("audit/", audit_views.platform_audit_list, name="platform_audit_list"),
     path("r/<region:region_code>/", include(region_patterns)),
     path("edisi/", include(edition_patterns)),
+    path("klaster/", include("sinovda.regions.urls_clusters")),
     path("", include("sinovda.awards.urls")),
     path("", include("sinovda.scores.urls")),
     path("", include("sinovda.catalogue.urls")),

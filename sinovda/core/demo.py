@@ -1,13 +1,16 @@
 """The demo region: Kabupaten Ogan Ilir (Sumatera Selatan) and its neighbours.
 
 Facts come from ../shared/context/ogan-ilir.md (public reports). Everything invented is marked synthetic:
-people are fictional, the IID values of kab/kota without a public figure carry `is_synthetic=True`, and
-every generated report ends its `result` with "[Data demo sintetis]". The demo holds a 2023 cycle (90
-innovations, every state) and a closed 2022 cycle on an edition inferred from 2023, with answers,
-reviews, SPD answers and small evidence files, calibrated so that the verified IID equals the published
-figures. What is real and what is not: docs/demo.md and demo_innovations.py.
+people are fictional, the IID values of kab/kota without a public figure are result snapshots with the
+source "sintetis", and every generated report ends its `result` with "[Data demo sintetis]". The demo
+holds a 2023 cycle (90 innovations, every state) and a closed 2022 cycle on an edition inferred from
+2023, with answers, reviews, SPD answers and small evidence files, calibrated so that the verified IID
+equals the published figures; the closed cycles are finalised by the koordinator, so Sinovda's own
+computed result sits beside the publicly reported one. What is real and what is not: docs/demo.md and
+demo_innovations.py.
 """
 
+import contextlib
 import copy
 import datetime
 import hashlib
@@ -46,8 +49,9 @@ from sinovda.innovations.models import (
     Submission,
 )
 from sinovda.regions.access import access_for
-from sinovda.regions.models import Agency, Membership, PublishedIndex, Region, Role
-from sinovda.scores import bridge
+from sinovda.regions.models import Agency, Membership, Region, Role
+from sinovda.scores import bridge, snapshot_actions
+from sinovda.scores.models import ResultSnapshot, Source
 
 from . import demo_innovations as di
 
@@ -184,7 +188,8 @@ def load() -> list[tuple[str, str]]:
     cycle_2023 = _cycle_2023(region)
     cycle_2022 = _cycle_2022(region, _edition_2022(users["admin"]), users["admin"])
     _content(region, agencies, users, {2022: cycle_2022, 2023: cycle_2023})
-    _published_indices()
+    _published_results(users["admin"])
+    _finalise_closed_cycles(users["koordinator"], {2022: cycle_2022, 2023: cycle_2023})
     _identity(region)
     _awards(region, users["koordinator"], {2022: cycle_2022, 2023: cycle_2023})
     return logins
@@ -323,34 +328,92 @@ def _cycle_2022(region, edition, admin):
     return cycle
 
 
-def _published_indices():
-    """Known IID values for Sumatera Selatan's kab/kota, and synthetic ones for the rest."""
+# How the publicly reported figures are cited. ogan-ilir.md summarises public reports (the regency's
+# own statements and news coverage quoting BSKDN); the address of each original was not recorded,
+# so the citation names the kind of source and carries no link.
+REPORTED_PUBLISHER = {
+    OGAN_ILIR: "Pemerintah Kabupaten Ogan Ilir (Balitbangda)",
+}
+OTHER_PUBLISHER = "Pemberitaan media daring yang mengutip BSKDN Kemendagri"
+REPORTED_NOTE = "Angka dari laporan publik yang dirangkum untuk demo Sinovda; tautan sumber aslinya tidak dicatat."
+SYNTHETIC_TITLE = "Nilai sintetis untuk demo Sinovda (bukan angka resmi)"
+SYNTHETIC_PUBLISHER = "Sinovda (data demo)"
+# Citation titles written by earlier versions of the demo (an internal file path shown as a title).
+OLD_TITLES = {"Laporan publik (lihat context/ogan-ilir.md)", "Sintetis untuk demo"}
+
+
+def _reported_title(region, year):
+    if region.code == OGAN_ILIR and year == 2022:
+        # Sources give 61.16 for 2023 "up 9.96 from 2022"; the 2022 figure follows from both.
+        return (
+            "Hasil IGA 2022 Kabupaten Ogan Ilir menurut laporan publik "
+            "(IID 2023 dikurangi kenaikan 9,96 yang diumumkan)"
+        )
+    return f"Hasil IGA {year} {region.name} menurut laporan publik"
+
+
+def _published_results(admin):
+    """Known IID values for Sumatera Selatan's kab/kota (announced by BSKDN, as reported in public
+    sources), and synthetic ones for the rest. Snapshots are immutable: a figure already recorded
+    the same way is left alone, so loading the demo again writes nothing."""
     rng = random.Random(1610)  # fixed seed: the same demo every time  # noqa: S311
     specs = {e.year: e.spec() for e in Edition.objects.filter(year__in=[2022, 2023, 2024])}
-    for region in Region.objects.filter(province__code=SUMSEL).order_by("code"):
+    regions = list(Region.objects.filter(province__code=SUMSEL).order_by("code"))
+    existing = {
+        (s.region_id, s.year, s.source, s.iid, s.citation_title)
+        for s in ResultSnapshot.objects.filter(region__in=regions)  # withdrawn ones stay withdrawn
+    }
+    new = []
+    for region in regions:
         known = REPORTED.get(region.code, {})
         for year in (2022, 2023, 2024):
             if year in known:
                 iid, count = known[year]
-                source, synthetic = "Laporan publik (lihat context/ogan-ilir.md)", False
+                source, title = Source.ANNOUNCED, _reported_title(region, year)
+                publisher = REPORTED_PUBLISHER.get(region.code, OTHER_PUBLISHER)
+                note = REPORTED_NOTE
             elif year == 2024 and region.code == OGAN_ILIR:
                 continue  # no public 2024 figure and the demo's own cycles cover Ogan Ilir
             else:
                 iid = f"{rng.uniform(38, 62):.2f}"
                 count = rng.randint(25, 110)
-                source, synthetic = "Sintetis untuk demo", True
+                source, title, publisher = Source.SYNTHETIC, SYNTHETIC_TITLE, SYNTHETIC_PUBLISHER
+                note = ""
+            if (region.pk, year, source, Decimal(iid), title) in existing:
+                continue
             # 2022 uses the demo's inferred 2022 edition (= the 2023 bands).
             spec = specs.get(year) or specs[2023]
-            PublishedIndex.objects.update_or_create(
-                region=region,
-                year=year,
-                defaults={
-                    "iid": Decimal(iid),
-                    "predicate": spec.predicate_for(Decimal(iid)).label,
-                    "innovations": count or None,
-                    "source": source,
-                    "is_synthetic": synthetic,
-                },
+            new.append(
+                ResultSnapshot(
+                    region=region,
+                    year=year,
+                    source=source,
+                    iid=Decimal(iid),
+                    predicate=spec.predicate_for(Decimal(iid)).label,
+                    innovations=count or None,
+                    citation_title=title,
+                    citation_publisher=publisher,
+                    note=note,
+                )
+            )
+    ResultSnapshot.objects.bulk_create(new)
+    for old in ResultSnapshot.objects.standing().filter(
+        region__in=regions, citation_title__in=OLD_TITLES
+    ):
+        snapshot_actions.withdraw_snapshot(
+            old, admin, "Diganti hasil yang sama dengan rujukan yang dapat dibaca (demo)."
+        )
+
+
+def _finalise_closed_cycles(coordinator, cycles):
+    """The koordinator fixes the result of every demo cycle whose review deadline has passed
+    (2022; 2023 only once its review window, placed around the demo's creation, is over)."""
+    for _year, cycle in sorted(cycles.items()):
+        if snapshot_actions.finalise_refusal(cycle) is not None:
+            continue
+        with contextlib.suppress(snapshot_actions.SnapshotRefused):  # finalised, unchanged since
+            snapshot_actions.finalise_cycle(
+                cycle, coordinator, note="Ditetapkan saat demo dimuat (data sintetis)."
             )
 
 

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sinovda.audit.models import record, snapshot
 
-from .models import Document
+from . import tasks
+from .models import Document, DocumentScan
 from .sniff import HEAD_BYTES, LABELS, Refused, detect_kind, label_list, sniff
 
 MB = 1024 * 1024
@@ -214,6 +217,8 @@ def store_document(
                 region=region,
                 after=snapshot(document, AUDIT_FIELDS),
             )
+            # The automatic checks run in the background once this transaction commits.
+            tasks.schedule_document(document)
         except BaseException:
             document.file.delete(save=False)
             raise
@@ -231,3 +236,40 @@ def _same_file(region, agency, sha256: str) -> Document | None:
         .select_related("uploaded_by", "agency")
         .first()
     )
+
+
+# A check already waiting or running is not queued again before this many seconds (OCR is slow;
+# pressing the button twice must not read the file twice).
+RECHECK_AFTER_SECONDS = 600
+
+
+def may_recheck(access, document) -> bool:
+    """The uploader and the koordinator may ask for the automatic checks again."""
+    uploader = document.uploaded_by_id is not None and document.uploaded_by_id == access.user.pk
+    return uploader or access.can_manage
+
+
+def request_recheck(access, document) -> bool:
+    """Run the document's automatic checks again (after a fix of the checks, or a stuck one).
+    Returns False when a check of it is already waiting or running. The caller has made sure the
+    person may see the document; this refuses anyone but the uploader and the koordinator."""
+    if not may_recheck(access, document):
+        raise PermissionDenied
+    with transaction.atomic():
+        scan = DocumentScan.objects.select_for_update().filter(document=document).first()
+        if (
+            scan is not None
+            and scan.pending
+            and (timezone.now() - scan.requested_at).total_seconds() < RECHECK_AFTER_SECONDS
+        ):
+            return False
+        tasks.schedule_document(document)
+        record(
+            "document.recheck",
+            actor=access.user,
+            obj=document,
+            region=access.region,
+            before={"state": scan.state if scan else None},
+            after={"state": DocumentScan.State.QUEUED},
+        )
+    return True

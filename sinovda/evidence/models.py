@@ -109,3 +109,105 @@ class Document(models.Model):
         if not name.lower().endswith(EXTENSIONS.get(self.kind, ())):
             name = f"{name}.{self.kind}"
         return name
+
+
+class CheckStatus(models.TextChoices):
+    OK = "ok", _("Baik")
+    WARNING = "warning", _("Perlu diperhatikan")
+    PROBLEM = "problem", _("Bermasalah")
+    UNKNOWN = "unknown", _("Tidak dapat diperiksa")
+
+
+class DocumentScan(models.Model):
+    """The background reading of one document: where it stands, and the text it gave.
+
+    The text is kept so the checks that depend on an answer (date window, name, signer) can run
+    again when the claim changes without reading the file (OCR takes seconds a page) again.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Sedang diperiksa")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="scan")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    text = models.TextField(blank=True)
+    text_source = models.CharField(max_length=8, blank=True)  # layer, ocr, none
+    pages = models.PositiveIntegerField(default=0)
+    ocr_pages = models.PositiveSmallIntegerField(default=0)
+    readable = models.BooleanField(default=False)
+    duration = models.FloatField(null=True, blank=True)  # MP4, seconds
+    engine_version = models.CharField(max_length=10, blank=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)  # time the reading took
+
+    def __str__(self):
+        return f"{self.document_id}: {self.state}"
+
+    @property
+    def pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class DocumentCheck(models.Model):
+    """One automatic check of a piece of evidence: a hint for people, never a decision.
+
+    File checks (readable, text) have no answer. Checks against a claim (date window, innovation
+    name, signer, video length, reuse) belong to the document and the answer it backs; the check of
+    an answer's link has an answer and no document.
+    """
+
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="checks"
+    )
+    answer = models.ForeignKey(
+        "innovations.Answer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence_checks",
+    )
+    code = models.CharField(max_length=10)
+    status = models.CharField(max_length=8, choices=CheckStatus.choices)
+    message = models.TextField()  # Indonesian, as shown
+    # The facts behind the message (found date, matched text, score, duration, the rule) and the
+    # claim it was checked against ("inputs"), so a changed claim shows the result is out of date.
+    details = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField()
+    engine_version = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["document", "code"]),
+            models.Index(fields=["answer", "code"]),
+            models.Index(fields=["code", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(document__isnull=False) | models.Q(answer__isnull=False),
+                name="document_check_has_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "code"],
+                condition=models.Q(answer__isnull=True),
+                name="document_check_once_per_file",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "answer", "code"],
+                condition=models.Q(answer__isnull=False, document__isnull=False),
+                name="document_check_once_per_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "code"],
+                condition=models.Q(document__isnull=True),
+                name="document_check_once_per_link",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.status}"

@@ -11,11 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from sinovda.lib.downloads import private_file
 from sinovda.regions.access import Need, region_view
 
+from .actions import request_recheck
 from .forms import DocumentUploadForm
 from .models import Document
 from .uploads import OVERSIZE_ATTRIBUTE, EvidenceSizeLimit
@@ -124,3 +125,29 @@ def document_download(request, access, pk):
     return private_file(
         document.file, content_type=document.content_type, filename=document.download_name
     )
+
+
+@region_view(Need.MEMBER)
+@require_POST
+def document_recheck(request, access, pk):
+    """Run the automatic checks of a document again (its uploader or the koordinator)."""
+    document = get_object_or_404(Document.objects.visible_to(access), pk=pk)
+    if request_recheck(access, document):
+        messages.success(
+            request,
+            _("Pemeriksaan otomatis %(name)s diulang; hasilnya muncul dalam beberapa saat.")
+            % {"name": document},
+        )
+    else:
+        messages.info(request, _("Dokumen ini sedang diperiksa. Muat ulang halaman sebentar lagi."))
+    next_url = _safe_post_next(request)
+    return redirect(next_url or reverse("document_list", args=[access.region.code]))
+
+
+def _safe_post_next(request) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""

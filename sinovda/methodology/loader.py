@@ -22,8 +22,10 @@ from .spec import (
     ASPECTS,
     CONFIDENCES,
     DESIGN_GROUP,
+    LINK_KINDS,
     PROFILE_COLUMNS,
     PROFILE_TYPES,
+    SIGNERS,
     TEXT_TYPES,
     URUSAN_COLUMNS,
     AnswerRow,
@@ -34,6 +36,8 @@ from .spec import (
     Eligibility,
     EntryRule,
     Evidence,
+    EvidenceLevelRule,
+    EvidenceRule,
     Indicator,
     InfoList,
     InfoMap,
@@ -51,6 +55,7 @@ from .spec import (
     SubRow,
     ValidationRule,
     Variable,
+    window_years,
 )
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
@@ -701,6 +706,7 @@ TOP_LEVEL = {
     "profile_notes",
     "presentation_weights",
     "timeline",
+    "evidence_rules",
 }
 
 
@@ -858,6 +864,8 @@ def parse_edition(data: Mapping[str, Any], origin: str = "<dict>") -> Edition:
         profile = tuple(_profile_fields(ck, data["profile_fields"], rb))
         _check_profile_sources(ck, profile, data.get("tematik"))
 
+    evidence_rules = _evidence_rules(ck, data.get("evidence_rules", []), indicators)
+
     validation_rules = []
     for index, raw in enumerate(data.get("validation_rules", []) or []):
         req, opt = _with_prov({"text": "str"})
@@ -902,8 +910,109 @@ def parse_edition(data: Mapping[str, Any], origin: str = "<dict>") -> Edition:
         if pw
         else None,
         timeline=InfoMap(MappingProxyType(dict(tl["items"])), tl_prov) if tl else None,
+        evidence_rules=tuple(evidence_rules),
         origin=origin,
     )
+
+
+# --- rules for the automatic evidence checks ----------------------------------------------------
+
+EVIDENCE_RULE_REQUIRED = {"indicator": "str"}
+EVIDENCE_RULE_OPTIONAL = {
+    "window": "str",
+    "name": "bool",
+    "levels": "list",
+    "max_video_seconds": "int",
+    "links": "strlist",
+}
+EVIDENCE_LEVEL_KEYS = {"level": "int"}
+EVIDENCE_LEVEL_OPTIONAL = {"window": "str", "signer": "str", "name": "bool"}
+
+
+def _check_window(ck: _Checker, code: str, where: str, window: str) -> None:
+    if window == "eligibility":
+        return
+    years = window_years(window)
+    if years is None:
+        ck.add(
+            code,
+            where,
+            f"jendela {window!r} tidak dikenal: pakai 'eligibility', 'T-2..T-1', '..T-1', "
+            "'T-2..' atau 'T-1'",
+        )
+    elif years[0] is not None and years[1] is not None and years[0] < years[1]:
+        ck.add(code, where, f"jendela {window!r} terbalik: tahun awal harus lebih dulu (T-2..T-1)")
+
+
+def _evidence_rules(ck: _Checker, raw: Any, indicators: list[Indicator]) -> list[EvidenceRule]:
+    if not isinstance(raw, list):
+        ck.add(None, "evidence_rules", "harus berupa daftar")
+        return []
+    known = {i.code: i for i in indicators}
+    rules: list[EvidenceRule] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"evidence_rules[{index}]"
+        code = item.get("indicator") if isinstance(item, Mapping) else None
+        code = code if isinstance(code, str) else None
+        req, opt = _with_prov(EVIDENCE_RULE_REQUIRED, EVIDENCE_RULE_OPTIONAL)
+        v = ck.table(item, where, req, opt, code)
+        prov = ck.provenance(v, where, code, set(EVIDENCE_RULE_OPTIONAL) | {"indicator"})
+        if code is None:
+            continue
+        indicator = known.get(code)
+        if indicator is None:
+            ck.add(code, f"{where}.indicator", "indikator tidak ada di edisi ini")
+        elif indicator.computed:
+            ck.add(code, f"{where}.indicator", "indikator terhitung tidak punya bukti dukung")
+        if code in seen:
+            ck.add(code, f"{where}.indicator", "aturan bukti ganda untuk indikator ini")
+        seen.add(code)
+        if "window" in v:
+            _check_window(ck, code, f"{where}.window", v["window"])
+        seconds = v.get("max_video_seconds")
+        if seconds is not None and seconds <= 0:
+            ck.add(code, f"{where}.max_video_seconds", "harus lebih dari 0")
+        for link in v.get("links", []):
+            if link not in LINK_KINDS:
+                ck.add(
+                    code,
+                    f"{where}.links",
+                    f"jenis tautan {link!r} tidak dikenal: {', '.join(LINK_KINDS)}",
+                )
+        levels: list[EvidenceLevelRule] = []
+        for level_index, level_raw in enumerate(v.get("levels", [])):
+            lwhere = f"{where}.levels[{level_index}]"
+            lv = ck.table(level_raw, lwhere, EVIDENCE_LEVEL_KEYS, EVIDENCE_LEVEL_OPTIONAL, code)
+            level = lv.get("level")
+            if level is None:
+                continue
+            if level not in LEVELS:
+                ck.add(code, f"{lwhere}.level", f"tingkat harus 1, 2 atau 3, bukan {level}")
+            if any(r.level == level for r in levels):
+                ck.add(code, f"{lwhere}.level", f"tingkat {level} ganda")
+            if "window" in lv:
+                _check_window(ck, code, f"{lwhere}.window", lv["window"])
+            signer = lv.get("signer", "")
+            if signer and signer not in SIGNERS:
+                ck.add(
+                    code,
+                    f"{lwhere}.signer",
+                    f"penanda tangan {signer!r} tidak dikenal: {', '.join(SIGNERS)}",
+                )
+            levels.append(EvidenceLevelRule(level, lv.get("window"), signer, lv.get("name")))
+        rules.append(
+            EvidenceRule(
+                indicator=code,
+                provenance=prov,
+                window=v.get("window", ""),
+                name=v.get("name", False),
+                levels=tuple(sorted(levels, key=lambda r: r.level)),
+                max_video_seconds=seconds,
+                links=tuple(v.get("links", ())),
+            )
+        )
+    return rules
 
 
 def _check_profile_sources(ck: _Checker, profile, tematik) -> None:

@@ -8,6 +8,7 @@ database) can be edited and validated again with `parse_edition`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,12 @@ PROFILE_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "video_url": ("url",),
 }
 URUSAN_COLUMNS: tuple[str, ...] = ("main_affair", "other_affairs")
+# Who may sign a document a level asks for (`[[evidence_rules]]`): the head of the region (Bupati,
+# Wali Kota, Gubernur) or the head of an OPD (Kepala Dinas/Badan, Camat, a unit head); "" = the level
+# names no signer.
+SIGNERS: tuple[str, ...] = ("kepala_daerah", "kepala_opd")
+# Links the evidence checks recognise by their shape (format only, never fetched).
+LINK_KINDS: tuple[str, ...] = ("youtube", "drive", "tiktok", "instagram")
 # The group whose texts `[rancang_bangun].min_words` counts together (one text in 2023, six parts
 # from 2024).
 DESIGN_GROUP = "rancang_bangun"
@@ -127,6 +134,69 @@ class Evidence:
     kinds: tuple[str, ...]  # accepted file kinds, e.g. ("PDF", "JPG")
     must_show: str  # what the document must show
     years: str  # the year window as stated ("2 tahun terakhir", "T-1 vs T-2"); "" = not stated
+
+
+@dataclass(frozen=True)
+class EvidenceLevelRule:
+    """What one level of an indicator asks of its documents (overrides the indicator's defaults)."""
+
+    level: int
+    window: str | None = None  # None: the rule's own window
+    signer: str = ""  # one of SIGNERS, "" = the level names none
+    name: bool | None = None  # None: the rule's own `name`
+
+
+@dataclass(frozen=True)
+class ResolvedEvidenceRule:
+    """An indicator's evidence rule for one claimed level: what the automatic checks compare with."""
+
+    window: str  # "" = no window of its own (the checks fall back to the eligibility window)
+    signer: str
+    name: bool
+    max_video_seconds: int | None
+    links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """Machine-readable rules for an indicator's evidence, read by the automatic evidence checks.
+
+    `window` says when a document must be dated: "eligibility" (the edition's implementation
+    window), "T-2..T-1" (whole years counted back from the edition year; T-0 is the edition year),
+    "..T-1" (up to the end of T-1), "T-2.." (from the start of T-2) or "T-1" (that year). `name`:
+    the document (a decree) must name the innovation. `levels` override both per claimed level and
+    name the signer a level asks for. `max_video_seconds` and `links` are for video evidence.
+    """
+
+    indicator: str
+    provenance: Provenance
+    window: str = ""
+    name: bool = False
+    levels: tuple[EvidenceLevelRule, ...] = ()
+    max_video_seconds: int | None = None
+    links: tuple[str, ...] = ()
+
+    def for_level(self, level: int | None) -> ResolvedEvidenceRule:
+        own = next((r for r in self.levels if r.level == level), None)
+        window = own.window if own is not None and own.window is not None else self.window
+        name = own.name if own is not None and own.name is not None else self.name
+        signer = own.signer if own is not None else ""
+        return ResolvedEvidenceRule(window, signer, name, self.max_video_seconds, self.links)
+
+
+WINDOW_PATTERN = re.compile(r"^(?:T-(\d))?(\.\.)?(?:T-(\d))?$")
+
+
+def window_years(window: str) -> tuple[int | None, int | None] | None:
+    """("T-2..T-1") -> (2, 1): how many years before the edition year a window starts and ends
+    (None = open). None for a text that is not a year window (e.g. "eligibility")."""
+    match = WINDOW_PATTERN.match(window or "")
+    if not match or not (match.group(1) or match.group(3)):
+        return None
+    start, dots, end = match.groups()
+    if not dots:  # "T-1": that one year
+        return int(start), int(start)
+    return (int(start) if start else None), (int(end) if end else None)
 
 
 @dataclass(frozen=True)
@@ -372,6 +442,9 @@ class Edition:
     profile_notes: InfoList | None = None  # informational: the field lists as transcribed
     presentation_weights: InfoMap | None = None
     timeline: InfoMap | None = None
+    # Rules the automatic evidence checks read (dates, signers, names, video); indicators without
+    # one are checked against the eligibility window only.
+    evidence_rules: tuple[EvidenceRule, ...] = ()
     origin: str = field(default="", compare=False)
     # Engine lookup tables, built on first use (see engine._tables); not part of the value.
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -400,6 +473,26 @@ class Edition:
     @property
     def sid_rows(self) -> tuple[AnswerRow, ...]:
         return tuple(r for i in self.sid_indicators for r in i.rows)
+
+    def evidence_rule(self, indicator_code: str) -> EvidenceRule | None:
+        for rule in self.evidence_rules:
+            if rule.indicator == indicator_code:
+                return rule
+        return None
+
+    def evidence_window(self, window: str) -> tuple[date | None, date | None]:
+        """The dates of an evidence window ("eligibility", "T-2..T-1", ...); (None, None) when the
+        text names no window. Either end may be None (open)."""
+        if window == "eligibility":
+            return self.eligibility.start, self.eligibility.end
+        years = window_years(window)
+        if years is None:
+            return None, None
+        start, end = years
+        return (
+            date(self.year - start, 1, 1) if start is not None else None,
+            date(self.year - end, 12, 31) if end is not None else None,
+        )
 
     def profile_field(self, code: str) -> ProfileField | None:
         for profile_field in self.profile_fields:
@@ -558,6 +651,8 @@ class Edition:
             {"text": r.text, **_prov(r.provenance)} for r in self.validation_rules
         ]
         d["indicators"] = [_indicator_dict(i) for i in self.indicators]
+        if self.evidence_rules:
+            d["evidence_rules"] = [_evidence_rule_dict(r) for r in self.evidence_rules]
         d["sources"] = {
             key: {"ref": s.ref, "confidence": s.confidence, "what": s.what}
             for key, s in self.sources.items()
@@ -604,6 +699,32 @@ def _profile_field_dict(pf: ProfileField) -> dict[str, Any]:
     if pf.help:
         d["help"] = pf.help
     d.update(_prov(pf.provenance))
+    return d
+
+
+def _evidence_rule_dict(rule: EvidenceRule) -> dict[str, Any]:
+    d: dict[str, Any] = {"indicator": rule.indicator}
+    if rule.window:
+        d["window"] = rule.window
+    if rule.name:
+        d["name"] = True
+    if rule.levels:
+        levels = []
+        for lr in rule.levels:
+            ld: dict[str, Any] = {"level": lr.level}
+            if lr.window is not None:
+                ld["window"] = lr.window
+            if lr.signer:
+                ld["signer"] = lr.signer
+            if lr.name is not None:
+                ld["name"] = lr.name
+            levels.append(ld)
+        d["levels"] = levels
+    if rule.max_video_seconds is not None:
+        d["max_video_seconds"] = rule.max_video_seconds
+    if rule.links:
+        d["links"] = list(rule.links)
+    d.update(_prov(rule.provenance))
     return d
 
 

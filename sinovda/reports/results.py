@@ -3,8 +3,8 @@
 Every number comes from the region dashboard (`sinovda.scores.dashboard.build`), so the report and
 the page can never disagree: IID and predikat in both views, the year-over-year change, the
 breakdown, the SPD rows, maturity per innovation, OPD progress and leaderboards, basic services and
-the advisor's plan. The province rank comes from the published indices, as on the province ranking
-page (`regions/views/overview.py`).
+the advisor's plan. The province rank comes from the standing results (`scores.snapshots`), as the
+ranking pages read them.
 
 The page is HTML (templates/reports/pdf/) and CSS (pdf.css beside this module) turned into a PDF by
 WeasyPrint. The charts are SVG drawn here and put inline. WeasyPrint fetches nothing: its URL
@@ -29,8 +29,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sinovda.innovations.models import REPORTED_STATES, State, Submission
-from sinovda.regions.models import PublishedIndex, Region
-from sinovda.scores import dashboard
+from sinovda.regions.models import Region
+from sinovda.scores import dashboard, snapshots
+from sinovda.scores.models import Source
 
 from .pdf import EMBLEM_URL, Progress, emblem_files, render_pdf
 
@@ -235,7 +236,7 @@ def band_scale_svg(
 class ProvinceRank:
     year: int
     rank: int
-    ranked: int  # kab/kota of the province with a published IID that year
+    ranked: int  # kab/kota of the province with a standing result that year
     regencies: int  # kab/kota of the province
     province: str
     iid: Decimal
@@ -243,26 +244,24 @@ class ProvinceRank:
 
 
 def province_rank(region: Region, year: int) -> ProvinceRank | None:
-    """The region's place among its province's kab/kota by published IID (the rows the province
-    ranking page shows); equal IIDs share a place. None when the region has no published IID."""
+    """The region's place among its province's kab/kota by their standing results of the year
+    (`scores.snapshots.standing`, as the rankings read them); equal IIDs share a place. None when
+    the region has no standing result."""
     if region.province_id is None:
         return None
-    rows = list(
-        PublishedIndex.objects.filter(
-            region__province_id=region.province_id, year=year
-        ).values_list("region_id", "iid", "is_synthetic")
-    )
-    own = next((iid for region_id, iid, _synthetic in rows if region_id == region.pk), None)
+    regencies = Region.objects.filter(province_id=region.province_id)
+    standing = snapshots.standing(year, regions=regencies)
+    own = standing.get(region.pk)
     if own is None:
         return None
     return ProvinceRank(
         year=year,
-        rank=1 + sum(1 for _region, iid, _synthetic in rows if iid > own),
-        ranked=len(rows),
-        regencies=Region.objects.filter(province_id=region.province_id).count(),
+        rank=1 + sum(1 for snap in standing.values() if snap.iid > own.iid),
+        ranked=len(standing),
+        regencies=regencies.count(),
         province=region.province.name,
-        iid=own,
-        synthetic=any(synthetic for *_rest, synthetic in rows),
+        iid=own.iid,
+        synthetic=any(snap.source == Source.SYNTHETIC for snap in standing.values()),
     )
 
 

@@ -23,8 +23,10 @@ from sinovda.innovations.models import (
     State,
     Submission,
 )
-from sinovda.regions.models import Agency, Membership, PublishedIndex, Region, Role
+from sinovda.regions.models import Agency, Cluster, ClusterList, Membership, Region, Role
+from sinovda.scores import snapshots
 from sinovda.scores.bridge import cycle_scores
+from sinovda.scores.models import ResultSnapshot, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_regions_file_loads_sumatera_selatan_with_real_codes(demo):
     assert sumsel.regencies.count() == 17
     assert Region.objects.get(code="16.10").name == "Kabupaten Ogan Ilir"
     assert Region.objects.filter(kind=Region.Kind.PROVINCE).count() == 38
-    assert Region.objects.get(code="91").is_papua
+    assert ClusterList.objects.filter(cluster=Cluster.PAPUA, regions__code="91").exists()
 
 
 def test_demo_region_has_its_opds_people_and_cycle(demo):
@@ -53,22 +55,45 @@ def test_demo_region_has_its_opds_people_and_cycle(demo):
     assert years == [2022, 2023]
 
 
-def test_demo_published_indices_mark_invented_values(demo):
-    ogan_ilir = PublishedIndex.objects.get(region__code="16.10", year=2023)
-    assert (str(ogan_ilir.iid), ogan_ilir.predicate, ogan_ilir.is_synthetic) == (
+def test_demo_results_cite_their_sources_and_mark_invented_values(demo):
+    sumsel = Region.objects.filter(province__code="16")
+    standing = snapshots.standing(2023, regions=sumsel)
+    ogan_ilir = standing[Region.objects.get(code="16.10").pk]
+    assert (str(ogan_ilir.iid), ogan_ilir.predicate, ogan_ilir.source) == (
         "61.16",
         "Sangat Inovatif",
-        False,
+        Source.ANNOUNCED,
     )
-    assert PublishedIndex.objects.filter(region__province__code="16", year=2023).count() == 17
-    assert PublishedIndex.objects.filter(is_synthetic=True).exists()
+    assert ogan_ilir.citation_title.startswith("Hasil IGA 2023 Kabupaten Ogan Ilir")
+    assert ogan_ilir.citation_publisher == "Pemerintah Kabupaten Ogan Ilir (Balitbangda)"
+    assert len(standing) == 17
+    assert ResultSnapshot.objects.filter(source=Source.SYNTHETIC).exists()
+    # A citation is readable text, never an internal file path.
+    announced = ResultSnapshot.objects.exclude(source=Source.COMPUTED)
+    for title in announced.values_list("citation_title", flat=True):
+        assert title and ".md" not in title and "/" not in title, title
+    # Ogan Ilir has results for 2022 and 2023 and none for 2024 (no public figure, no closed cycle).
+    years = [s.year for s in snapshots.history(Region.objects.get(code="16.10"))]
+    assert years == [2022, 2023]
+
+
+def test_demo_finalises_the_closed_cycles_of_ogan_ilir(demo):
+    computed = ResultSnapshot.objects.filter(region__code="16.10", source=Source.COMPUTED)
+    closed = [c for c in (_cycle(2022), _cycle(2023)) if c.phase() == Phase.CLOSED]
+    assert [c.edition.year for c in closed][:1] == [2022]  # 2023 only once its review is over
+    assert sorted(computed.values_list("year", flat=True)) == [c.edition.year for c in closed]
+    result_2022 = computed.get(year=2022)
+    assert (result_2022.iid, result_2022.predicate) == (Decimal("51.20"), "Inovatif")
+    assert result_2022.cycle == _cycle(2022) and result_2022.created_by.username == "koordinator"
+    assert result_2022.spd is not None and result_2022.sid is not None
+    assert AuditEvent.objects.filter(action="result.finalise").count() == len(closed)
 
 
 def _demo_state():
     models = [
         Agency,
         Membership,
-        PublishedIndex,
+        ResultSnapshot,
         Edition,
         Cycle,
         Innovation,
@@ -95,7 +120,10 @@ def test_demo_is_idempotent(demo):
 
 def test_province_coordinator_sees_the_ranking_but_cannot_manage(client, demo):
     client.post(reverse("login"), {"username": "provinsi", "password": "sinovda-demo-2023"})
-    html = client.get(reverse("province_ranking", args=["16"]) + "?tahun=2023").content.decode()
+    # The province's own link leads to the (now public) province ranking, for the year asked.
+    response = client.get(reverse("province_ranking", args=["16"]) + "?tahun=2023", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
     assert "Kabupaten Ogan Ilir" in html and "61,16" in html  # Indonesian decimal comma
     assert client.get(reverse("agency_list", args=["16.10"])).status_code == 200
     assert client.get(reverse("person_list", args=["16.10"])).status_code == 403

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from sinovda.audit.models import record
@@ -19,11 +20,12 @@ from sinovda.cycles.models import Cycle
 from sinovda.evidence.models import Document
 from sinovda.innovations.models import Answer, RegionAnswer, ReviewState, State
 from sinovda.innovations.profile import profile_rows
-from sinovda.regions.models import PublishedIndex, Region, Role
+from sinovda.regions.models import Region, Role
 from sinovda.reports import innovation_pdf, pdf, results
 from sinovda.reports.models import OutputJob
 from sinovda.scores import dashboard
 from sinovda.scores.bridge import submission_maturity
+from sinovda.scores.models import ResultSnapshot, Source
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -201,19 +203,57 @@ def test_every_innovation_is_listed_by_opd_with_claimed_and_verified_maturity(cy
     assert "Cakupan urusan wajib pelayanan dasar" in text
 
 
-def test_province_rank_counts_the_published_kab_kota_of_the_year(region, cycle, reports):
+def announced(region, year, iid, source=Source.ANNOUNCED):
+    return ResultSnapshot.objects.create(
+        region=region,
+        year=year,
+        source=source,
+        iid=Decimal(iid),
+        predicate="Inovatif",
+        citation_title="Uji",
+    )
+
+
+def test_province_rank_counts_the_kab_kota_with_a_result_of_the_year(region, cycle, reports):
     province = region.province
     for code, name, iid in [("16.71", "Kota Palembang", "70.00"), ("16.07", "Banyuasin", "51.71")]:
         other = Region.objects.create(code=code, name=name, kind="kota", province=province)
-        PublishedIndex.objects.create(region=other, year=2023, iid=Decimal(iid), source="uji")
-    PublishedIndex.objects.create(region=region, year=2023, iid=Decimal("61.16"), source="uji")
-    PublishedIndex.objects.create(region=region, year=2022, iid=Decimal("99.00"), source="uji")
+        announced(other, 2023, iid)
+    announced(region, 2023, "61.16")
+    announced(region, 2022, "99.00")
 
     rank = results.province_rank(region, 2023)
 
     assert (rank.rank, rank.ranked, rank.regencies) == (2, 3, 3)
+    assert not rank.synthetic
     text = text_of(pdf_bytes_of(results.write_results_report, cycle))
     assert f"Peringkat ke-2 dari 3 kab/kota di {province.name}" in text
+
+
+def test_the_rank_reads_the_standing_result_of_each_region(region):
+    """Withdrawn results do not count; an announced figure stands over a synthetic one, and a
+    synthetic value anywhere in the comparison is flagged."""
+    other = Region.objects.create(
+        code="16.71", name="Kota Uji", kind="kota", province=region.province
+    )
+    announced(region, 2023, "50.00")
+    announced(other, 2023, "40.00")
+    announced(other, 2023, "90.00", source=Source.SYNTHETIC)
+    wrong = announced(region, 2023, "10.00")
+    ResultSnapshot.objects.filter(pk=wrong.pk).update(withdrawn_at=timezone.now())
+
+    rank = results.province_rank(region, 2023)
+
+    assert (rank.rank, rank.ranked, rank.iid, rank.synthetic) == (1, 2, Decimal("50.00"), False)
+    announced(
+        Region.objects.create(
+            code="16.72", name="Kota Tiga", kind="kota", province=region.province
+        ),
+        2023,
+        "20.00",
+        source=Source.SYNTHETIC,
+    )
+    assert results.province_rank(region, 2023).synthetic
 
 
 def test_equal_iids_share_a_rank_and_no_published_iid_says_so(region):
@@ -221,13 +261,13 @@ def test_equal_iids_share_a_rank_and_no_published_iid_says_so(region):
     other = Region.objects.create(code="16.71", name="Kota Uji", kind="kota", province=province)
     assert results.province_rank(region, 2023) is None
     for r in (region, other):
-        PublishedIndex.objects.create(region=r, year=2023, iid=Decimal("55.00"), source="uji")
+        announced(r, 2023, "55.00")
     assert results.province_rank(region, 2023).rank == 1
 
 
 def test_without_a_published_iid_the_rank_says_there_is_no_data(cycle, reports):
     text = text_of(pdf_bytes_of(results.write_results_report, cycle))
-    assert "Belum ada data IID yang diumumkan untuk tahun 2023." in text
+    assert "Belum ada hasil resmi untuk tahun 2023." in text
 
 
 # --- what WeasyPrint may load -----------------------------------------------------------------

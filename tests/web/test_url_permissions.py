@@ -41,6 +41,11 @@ def walk(patterns, prefix=""):
         if isinstance(p, URLResolver):
             if p.namespace == "admin":
                 continue  # Django admin guards itself (staff only)
+            if p.namespace == "api-v1":
+                # The open-data API: django-ninja's views, all public and GET-only by design;
+                # tests/web/test_api.py (every route anonymous, other methods 405) and
+                # tests/web/test_api_privacy.py (published data only) cover them.
+                continue
             yield from walk(p.url_patterns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
             yield prefix + str(p.pattern), p

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sinovda.cycles.lookup import get_cycle
+from sinovda.evidence import hints
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
@@ -91,6 +92,7 @@ def _review_context(access, submission, **extra):
         "comments": profile.label_comments(
             edition, submission.field_comments.select_related("author")
         ),
+        "evidence_hints": hints.for_answers(access, answers.values()),
         **extra,
     }
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sinovda.audit.models import AuditEvent
 from sinovda.cycles.lookup import get_cycle
+from sinovda.evidence import hints
 from sinovda.evidence.models import Document
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
@@ -128,6 +129,7 @@ def submission_detail(request, access, year, public_id):
             edition, submission.field_comments.select_related("author")
         ),
         "history": AuditEvent.objects.for_object(submission).select_related("actor")[:50],
+        "evidence_hints": hints.for_answers(access, answers.values()),
     }
     return render(request, "innovations/submission_detail.html", context)
 
@@ -247,6 +249,7 @@ def answer_edit(request, access, year, public_id, code):
         "indicator": indicator,
         "answer": answer,
         "form": form,
+        "evidence_hints": hints.for_answers(access, [answer]),
     }
     return render(request, "innovations/answer_form.html", context)
 

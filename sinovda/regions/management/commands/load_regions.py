@@ -1,23 +1,26 @@
 import csv
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sinovda.regions.models import Region
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+FIELDS = ("name", "kind", "province")
 
 
 class Command(BaseCommand):
-    help = "Load Indonesia's provinsi and kabupaten/kota from sinovda/regions/data (idempotent)."
+    help = (
+        "Load Indonesia's provinsi and kabupaten/kota from sinovda/regions/data, then the cluster "
+        "lists (load_clusters). Idempotent."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
         with open(DATA / "regions.csv", newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
-        with open(DATA / "clusters.csv", newline="", encoding="utf-8") as f:
-            clusters = {(r["code"], r["cluster"]) for r in csv.DictReader(f)}
         existing = {r.code: r for r in Region.objects.all()}
         created = updated = 0
         # Provinces first, so every kab/kota finds its province.
@@ -26,9 +29,6 @@ class Command(BaseCommand):
                 "name": row["name"],
                 "kind": row["kind"],
                 "province": existing[row["province_code"]] if row["province_code"] else None,
-                "is_papua": (row["code"], "papua") in clusters,
-                "is_tertinggal": (row["code"], "tertinggal") in clusters,
-                "is_perbatasan": (row["code"], "perbatasan") in clusters,
             }
             region = existing.get(row["code"])
             if region is None:
@@ -37,6 +37,11 @@ class Command(BaseCommand):
             elif any(getattr(region, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(region, k, v)
-                region.save()
+                region.save(update_fields=list(FIELDS))
                 updated += 1
-        self.stdout.write(f"regions: {created} created, {updated} updated, {len(rows)} in the file")
+        if options["verbosity"]:
+            self.stdout.write(
+                f"regions: {created} created, {updated} updated, {len(rows)} in the file"
+            )
+        # Cluster lists name regions by code: they follow the regions, in the same transaction.
+        call_command("load_clusters", verbosity=options["verbosity"], stdout=self.stdout)

@@ -1,0 +1,290 @@
+"""Benchmark: the public pages on the national synthetic dataset (PostgreSQL), against a trivial page.
+
+Needs a database filled by `manage.py generate_nation` (docs/benchmarks.md): ~40,000 innovations,
+~20,000 of them published, snapshots 2022–2025 for all 546 Pemda. In one process, with Django's test
+client (no server, no network), anonymous, each page is requested --requests times with varying
+input: catalogue search (different words, specific and common), an innovation page (different
+published innovations), the national ranking (every cluster and year), the province ranking (every
+province and year), and an API list page (/api/v1/innovations, per province). The trivial page is
+the login form (GET), as in issue 11. Requests are interleaved page by page, so a burst of load on
+the machine falls on every page alike.
+
+Printed per page: median and p95 in ms, both as a ratio to the trivial page of the same run, and
+the SQL queries per request (the most seen). Targets: p95 ≤ 150 ms and p95 ≤ 3× the trivial page's
+p95. With --small-url (a database generated with --scale 0.1), the query counts are measured there
+too, in a child process, and compared: they must not grow with the data (×10).
+
+    DATABASE_URL=postgres://sinovda@127.0.0.1:55433/sinovda_nation \\
+        uv run python bench/public.py [--requests 200] [--seed 1] \\
+        [--small-url postgres://sinovda@127.0.0.1:55433/sinovda_nation_small] [--profile PAGE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import math
+import os
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+P95_MS = 150
+P95_RATIO = 3.0
+COMMON_WORDS = ["layanan", "desa", "digital", "warga", "data", "terpadu"]
+CLUSTERS = ["provinsi", "kabupaten", "kota", "tertinggal", "perbatasan", "papua"]
+YEARS = [2025, 2024, 2023, 2022]
+
+
+def setup_django(database_url: str | None) -> None:
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sinovda.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # 'testserver' host, in-memory e-mail
+    settings.DEBUG = False
+    # The API's anonymous limit (120/m) would answer 429 to a benchmark.
+    settings.SINOVDA_API_RATE = "1000000/m"
+
+
+def search_words(rng: random.Random) -> list[str]:
+    """Topics of the synthetic nation (a few hundred matches each), and after every second one a
+    common word (thousands of matches: the costly case for ranking)."""
+    from sinovda.core.nation import TOPICS
+
+    specific = sorted({topic for topics in TOPICS.values() for topic in topics})
+    rng.shuffle(specific)
+    words = []
+    for i, topic in enumerate(specific):
+        words.append(topic)
+        if i % 2:
+            words.append(COMMON_WORDS[(i // 2) % len(COMMON_WORDS)])
+    return words
+
+
+def pages(requests: int, rng: random.Random) -> list[tuple[str, str, list[str]]]:
+    """(key, label, URLs) per page; a page whose view does not exist yet is left out (said so)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.http import urlencode
+
+    from sinovda.catalogue.models import Publication
+    from sinovda.regions.models import Region
+
+    def cycle(values, n=requests):
+        return [values[i % len(values)] for i in range(n)]
+
+    ids = list(Publication.objects.order_by("pk").values_list("innovation__public_id", flat=True))
+    if not ids:
+        sys.exit("Tidak ada inovasi yang diterbitkan: jalankan dulu manage.py generate_nation.")
+    picked = rng.sample(ids, min(requests, len(ids)))
+    provinces = list(Region.objects.filter(kind="provinsi").order_by("code").values_list("code"))
+    provinces = [code for (code,) in provinces]
+    words = search_words(rng)
+    out = [("trivial", "halaman masuk (trivial)", cycle([reverse("login")]))]
+    wanted = [
+        (
+            "search",
+            "katalog: pencarian",
+            "catalogue",
+            None,
+            ["?" + urlencode({"cari": w}) for w in words],
+        ),
+        ("innovation", "halaman inovasi", "catalogue_innovation", picked, [""]),
+        (
+            "national",
+            "peringkat nasional",
+            "ranking_national",
+            None,
+            [f"?klaster={c}&tahun={y}" for y in YEARS for c in CLUSTERS],
+        ),
+        (
+            "province",
+            "peringkat provinsi",
+            "ranking_province",
+            provinces,
+            [f"?tahun={y}" for y in YEARS],
+        ),
+    ]
+    for key, label, name, args, queries in wanted:
+        try:
+            if args is None:
+                urls = [reverse(name) + q for q in queries]
+            else:
+                urls = [
+                    reverse(name, args=[a]) + queries[i % len(queries)] for i, a in enumerate(args)
+                ]
+        except NoReverseMatch:
+            print(f"{name} belum ada: dilewati")
+            continue
+        out.append((key, label, cycle(urls)))
+    out.append(
+        (
+            "api",
+            "API /api/v1/innovations",
+            cycle(
+                ["/api/v1/innovations"] + [f"/api/v1/innovations?province={p}" for p in provinces]
+            ),
+        )
+    )
+    return out
+
+
+def get(client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return response
+
+
+def time_pages(client, page_list, rounds: int) -> dict[str, list[float]]:
+    """ms per request, interleaved: request i of every page, then request i + 1."""
+    times = {key: [] for key, _label, _urls in page_list}
+    for _key, _label, urls in page_list:  # warm-up: templates, URL resolver, caches of specs
+        get(client, urls[0])
+    for i in range(rounds):
+        for key, _label, urls in page_list:
+            start = time.perf_counter()
+            get(client, urls[i])
+            times[key].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def count_queries(client, page_list, sample: int = 20) -> dict[str, int]:
+    """The most queries one request of each page made, over its first `sample` URLs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for key, _label, urls in page_list:
+        most = 0
+        for url in urls[:sample]:
+            with CaptureQueriesContext(connection) as captured:
+                get(client, url)
+            most = max(most, len(captured.captured_queries))
+        counts[key] = most
+    return counts
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def profile(client, page_list, key: str, requests: int = 30) -> None:
+    """cProfile of one page's requests: where the time goes (cumulative, top 30)."""
+    urls = next(urls for k, _label, urls in page_list if k == key)
+    get(client, urls[0])
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for url in urls[:requests]:
+        get(client, url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(out.getvalue())
+
+
+def dataset() -> str:
+    from django.db import connection
+
+    from sinovda.catalogue.models import Publication
+    from sinovda.innovations.models import Innovation
+    from sinovda.scores.models import ResultSnapshot
+
+    return (
+        f"{connection.vendor} {connection.settings_dict['NAME']}: "
+        f"{Innovation.objects.count()} inovasi, {Publication.objects.count()} diterbitkan, "
+        f"{ResultSnapshot.objects.count()} snapshot"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: the DATABASE_URL environment variable")
+    parser.add_argument("--small-url", help="the ×0.1 database, for the query-count comparison")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", help="profile one page: trivial, search, innovation, ...")
+    parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    setup_django(args.database_url)
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    rng = random.Random(args.seed)  # noqa: S311 - which inputs to request
+    page_list = pages(args.requests, rng)
+    if args.queries_only:  # the child process on the small database
+        print(json.dumps({"dataset": dataset(), "queries": count_queries(client, page_list)}))
+        return
+
+    if connection.vendor != "postgresql":
+        print("PERINGATAN: target berlaku untuk PostgreSQL; basis data ini", connection.vendor)
+    print(dataset())
+    if args.profile:
+        profile(client, page_list, args.profile)
+        return
+    started = time.perf_counter()
+    times = time_pages(client, page_list, args.requests)
+    elapsed = time.perf_counter() - started
+    queries = count_queries(client, page_list)
+    small = None
+    if args.small_url:
+        child = subprocess.run(
+            [sys.executable, __file__, "--queries-only", "--database-url", args.small_url]
+            + ["--requests", "20", "--seed", str(args.seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        small = json.loads(child.stdout.strip().splitlines()[-1])
+
+    trivial_median = statistics.median(times["trivial"])
+    trivial_p95 = p95(times["trivial"])
+    print(f"{args.requests} permintaan per halaman dalam {elapsed:.1f} s")
+    print(
+        f"  {'halaman':<26}{'median ms':>10}{'p95 ms':>9}{'× trivial':>16}{'kueri':>7}{'target':>8}"
+    )
+    all_met = True
+    for key, label, _urls in page_list:
+        median, high = statistics.median(times[key]), p95(times[key])
+        ratio_median, ratio_p95 = median / trivial_median, high / trivial_p95
+        met = high <= P95_MS and (key == "trivial" or ratio_p95 <= P95_RATIO)
+        all_met = all_met and met
+        ratios = f"{ratio_median:.1f} / {ratio_p95:.1f}"
+        print(
+            f"  {label:<26}{median:>10.1f}{high:>9.1f}{ratios:>16}{queries[key]:>7}"
+            f"{'PASS' if met else 'FAIL':>8}"
+        )
+    print(
+        f"target: p95 ≤ {P95_MS} ms dan p95 ≤ {P95_RATIO:g}× p95 halaman masuk "
+        f"(× trivial = median / p95): {'PASS' if all_met else 'FAIL'}"
+    )
+    if small:
+        print(f"\nkueri per halaman pada data ×0.1 ({small['dataset']}) dan ×1:")
+        same = True
+        for key, label, _urls in page_list:
+            q_small, q_large = small["queries"].get(key), queries[key]
+            same = same and q_small == q_large
+            verdict = "sama" if q_small == q_large else "BERBEDA"
+            print(f"  {label:<26}{q_small!s:>6}{q_large:>6}  {verdict}")
+        print(f"kueri tetap saat data ×10: {'PASS' if same else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

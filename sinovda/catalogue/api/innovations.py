@@ -1,0 +1,187 @@
+"""GET /innovations and /innovations/{public_id}: published innovations only.
+
+The public reads `Publication` rows, the frozen copy a koordinator makes when publishing a verified
+report; drafts, reports, evidence and review notes are different tables this module never touches.
+Search and filters are the catalogue's own (catalogue.search, catalogue.filters), so the API and
+the catalogue page find the same innovations; the API's order is stable (newest year, then name)
+rather than by relevance, because a cursor needs a fixed order.
+"""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from sinovda.catalogue import filters as catalogue_filters
+from sinovda.catalogue import search
+from sinovda.catalogue.models import Publication
+from sinovda.innovations.models import Form, Kind, Stage
+
+from . import conditional, paging
+from .schemas import (
+    InnovationDetail,
+    InnovationFilters,
+    InnovationPage,
+    ListParams,
+    Problem,
+    decimal_text,
+)
+from .tables import csv_response
+
+router = Router(tags=["Inovasi"])
+
+KEYSET = paging.Keyset(
+    "innovations",
+    [
+        paging.Key("year", int, descending=True),
+        paging.Key("name", str),
+        paging.Key("id", int),
+    ],
+    value_of=lambda pub: (pub.year, pub.name, pub.id),
+)
+COLUMNS = [
+    "public_id",
+    "name",
+    "region_code",
+    "region_name",
+    "agency_id",
+    "agency_name",
+    "agency_short_name",
+    "year",
+    "stage",
+    "stage_label",
+    "kind",
+    "kind_label",
+    "form",
+    "form_label",
+    "main_affair",
+    "affairs",
+    "theme",
+    "implementation_date",
+    "maturity",
+    "maturity_max",
+    "summary",
+    "url",
+    "published_at",
+]
+LABELS = {"stage": dict(Stage.choices), "kind": dict(Kind.choices), "form": dict(Form.choices)}
+
+
+def _coded(field: str, code: str) -> dict | None:
+    label = LABELS[field].get(code)
+    return {"code": code, "label": str(label)} if label is not None else None
+
+
+def _row(request, pub: Publication) -> dict:
+    page = reverse("catalogue_innovation", kwargs={"public_id": pub.innovation.public_id})
+    return {
+        "public_id": pub.innovation.public_id,
+        "name": pub.name,
+        "region": {"code": pub.region.code, "name": pub.region.name},
+        "agency": {
+            "id": pub.agency.id,
+            "name": pub.agency.name,
+            "short_name": pub.agency.short_name,
+        },
+        "year": pub.year,
+        "stage": _coded("stage", pub.stage),
+        "kind": _coded("kind", pub.kind),
+        "form": _coded("form", pub.form),
+        "main_affair": pub.main_affair,
+        "affairs": [a for a in [pub.main_affair, *pub.other_affairs] if a],
+        "theme": pub.theme,
+        "implementation_date": pub.implementation_date,
+        "maturity": decimal_text(pub.maturity),
+        "maturity_max": decimal_text(pub.maturity_max),
+        "summary": pub.summary,
+        "url": request.build_absolute_uri(page),
+        "published_at": pub.published_at,
+    }
+
+
+def _flat(row: dict) -> dict:
+    flat = {**row}
+    flat.update(region_code=row["region"]["code"], region_name=row["region"]["name"])
+    flat.update({f"agency_{k}": v for k, v in row["agency"].items()})
+    for field in ("stage", "kind", "form"):
+        coded = row[field] or {"code": "", "label": ""}
+        flat[field], flat[f"{field}_label"] = coded["code"], coded["label"]
+    return flat
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _public():
+    return Publication.objects.select_related("innovation", "region", "agency")
+
+
+@router.get(
+    "/innovations",
+    response={200: InnovationPage, 304: None, 400: Problem, 429: Problem},
+    summary="Inovasi yang diterbitkan",
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+)
+def list_innovations(
+    request, response: HttpResponse, filters: Query[InnovationFilters], params: Query[ListParams]
+):
+    """Inovasi yang sudah diterbitkan koordinator Pemda, dengan pencarian dan saringan katalog."""
+    validators = conditional.Validators(
+        request, conditional.combine(conditional.publications(), conditional.results())
+    )
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    publications = catalogue_filters.apply_filters(
+        _public(),
+        region=filters.region,
+        province=filters.province,
+        agency=filters.agency,
+        form=filters.form,
+        kind=filters.kind,
+        affair=filters.affair,
+        theme=filters.theme,
+        stage=filters.stage,
+        year=filters.year,
+        predicate=filters.predicate,
+    )
+    if filters.q and filters.q.strip():
+        publications = search.matching(publications, filters.q.strip())
+    try:
+        page = paging.page(publications, KEYSET, params.cursor, params.limit)
+    except paging.BadCursor as exc:
+        raise HttpError(400, str(exc)) from None
+    rows = [_row(request, pub) for pub in page.rows]
+    next_url = paging.next_url(request, page.next_cursor)
+    if params.format == "csv":
+        flat_rows = [_flat(row) for row in rows]
+        return validators.apply(csv_response(COLUMNS, flat_rows, "sinovda-inovasi.csv", next_url))
+    validators.apply(response)
+    return {"items": rows, "next": next_url}
+
+
+@router.get(
+    "/innovations/{public_id}",
+    response={200: InnovationDetail, 304: None, 400: Problem, 404: Problem, 429: Problem},
+    summary="Satu inovasi yang diterbitkan",
+)
+def get_innovation(request, response: HttpResponse, public_id: str):
+    """Satu inovasi yang diterbitkan, dengan profilnya dalam urutan formulir nasional."""
+    pub = _public().filter(innovation__public_id=public_id).first()
+    if pub is None:
+        raise HttpError(404, _("Tidak ada inovasi terbit dengan pengenal itu."))
+    validators = conditional.Validators(request, conditional.publication(pub))
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    validators.apply(response)
+    profile = [
+        {
+            "code": _text(item.get("code")),
+            "label": _text(item.get("label")),
+            "value": _text(item.get("value")),
+        }
+        for item in pub.profile
+        if isinstance(item, dict)
+    ]
+    return {**_row(request, pub), "profile": profile}

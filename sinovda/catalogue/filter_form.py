@@ -1,0 +1,122 @@
+"""The catalogue's filter form: its GET parameters (Indonesian names, as people see them in the
+address) and its selects, with options drawn from what is published."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from sinovda.editions.models import Edition
+from sinovda.innovations import affairs
+from sinovda.innovations.models import Form, Kind, Stage
+from sinovda.regions.models import Agency, Region
+
+from .models import Publication
+
+# GET parameter (Indonesian, as people see it in the address) -> apply_filters keyword.
+PARAMS = {
+    "daerah": "region",
+    "provinsi": "province",
+    "opd": "agency",
+    "bentuk": "form",
+    "jenis": "kind",
+    "urusan": "affair",
+    "tematik": "theme",
+    "tahapan": "stage",
+    "tahun": "year",
+    "predikat": "predicate",
+}
+
+
+def _predicate_labels() -> list[str]:
+    """Predikat names of the published editions, highest first, each once (only the editions'
+    predicate lists are read, not their whole documents)."""
+    labels = []
+    lists = Edition.objects.published().order_by("-year").values_list("data__predicates", flat=True)
+    for bands in lists:
+        for band in bands or []:
+            label = band.get("label") if isinstance(band, dict) else None
+            if label and label not in labels:
+                labels.append(label)
+    return labels
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One select of the filter form: its GET name, label and option groups [(group label or
+    "", [Option])]."""
+
+    name: str
+    label: str
+    groups: list
+
+
+def _filter(name, label, choices, chosen, grouped=False) -> Filter:
+    """`choices`: [(value, label)], or [(group label, [(value, label)])] when grouped."""
+    groups = list(choices) if grouped else [("", list(choices))]
+    values = {str(value) for _group, options in groups for value, _label in options}
+    if chosen and chosen not in values:
+        # A value that names nothing stays visible: it is why the list is empty.
+        groups.append(("", [(chosen, chosen)]))
+    return Filter(
+        name,
+        str(label),
+        [
+            (str(group), [Option(str(v), str(text), str(v) == chosen) for v, text in options])
+            for group, options in groups
+        ],
+    )
+
+
+def selects(chosen: dict) -> list[Filter]:
+    """The filter form's selects, with options from what is published (constant queries)."""
+    published = Publication.objects.order_by()
+    provinces = Region.objects.filter(kind=Region.Kind.PROVINCE).order_by("name")
+    regions = Region.objects.filter(pk__in=published.values("region_id"))
+    if chosen["provinsi"]:
+        regions = regions.filter(Q(code=chosen["provinsi"]) | Q(province__code=chosen["provinsi"]))
+    themes = published.exclude(theme="").values_list("theme", flat=True).distinct()
+    years = published.values_list("year", flat=True).distinct()
+    filters = [
+        _filter(
+            "provinsi", _("Provinsi"), [(r.code, r.name) for r in provinces], chosen["provinsi"]
+        ),
+        _filter(
+            "daerah",
+            _("Pemda"),
+            [(r.code, r.name) for r in regions.order_by("name")],
+            chosen["daerah"],
+        ),
+    ]
+    if chosen["daerah"]:
+        agencies = Agency.objects.filter(
+            region__code=chosen["daerah"], pk__in=published.values("agency_id")
+        ).order_by("name")
+        filters.append(_filter("opd", _("OPD"), [(a.pk, a.name) for a in agencies], chosen["opd"]))
+    filters += [
+        _filter("bentuk", _("Bentuk inovasi"), Form.choices, chosen["bentuk"]),
+        _filter("jenis", _("Jenis inovasi"), Kind.choices, chosen["jenis"]),
+        _filter("tahapan", _("Tahapan"), Stage.choices, chosen["tahapan"]),
+        _filter("urusan", _("Urusan pemerintahan"), affairs.choices(), chosen["urusan"], True),
+        _filter("tematik", _("Tematik"), [(t, t) for t in sorted(themes)], chosen["tematik"]),
+        _filter(
+            "tahun",
+            _("Tahun laporan"),
+            [(y, y) for y in sorted(years, reverse=True)],
+            chosen["tahun"],
+        ),
+        _filter(
+            "predikat",
+            _("Predikat Pemda pada tahun itu"),
+            [(p, p) for p in _predicate_labels()],
+            chosen["predikat"],
+        ),
+    ]
+    return filters
