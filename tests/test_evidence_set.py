@@ -92,6 +92,16 @@ def _fmt(value):
     return "  -  " if value is None else f"{value:.2f}"
 
 
+def _line(check, c) -> str:
+    problem = (_ratio(c["tp"], c["tp"] + c["fp"]), _ratio(c["tp"], c["tp"] + c["fn"]))
+    flagged = (_ratio(c["ftp"], c["ftp"] + c["ffp"]), _ratio(c["ftp"], c["ftp"] + c["ffn"]))
+    return (
+        f"{check:<8} {c['n']:>3}  {_fmt(_ratio(c['agree'], c['n']))}"
+        f"            {_fmt(problem[0])}   {_fmt(problem[1])}"
+        f"             {_fmt(flagged[0])}   {_fmt(flagged[1])}"
+    )
+
+
 def test_the_set_is_big_and_varied_enough():
     labels = _labels()
     assert len(labels) >= 40
@@ -104,25 +114,15 @@ def test_the_set_is_big_and_varied_enough():
 
 def test_precision_and_recall_per_check(outcomes, capsys):
     table = _score(outcomes)
-    lines = [
-        "check     n  agree  problem: precision recall   flagged: precision recall",
-    ]
+    lines = ["check      n  agree  problem: precision recall  flagged: precision recall"]
     total = Counter()
     for check, c in table.items():
         total += c
-        lines.append(
-            f"{check:<8} {c['n']:>3}  {_fmt(_ratio(c['agree'], c['n']))}"
-            f"           {_fmt(_ratio(c['tp'], c['tp'] + c['fp']))}    {_fmt(_ratio(c['tp'], c['tp'] + c['fn']))}"
-            f"            {_fmt(_ratio(c['ftp'], c['ftp'] + c['ffp']))}    {_fmt(_ratio(c['ftp'], c['ftp'] + c['ffn']))}"
-        )
+        lines.append(_line(check, c))
+    lines.append(_line("all", total))
     precision = _ratio(total["tp"], total["tp"] + total["fp"])
     recall = _ratio(total["tp"], total["tp"] + total["fn"])
     agreement = _ratio(total["agree"], total["n"])
-    lines.append(
-        f"all      {total['n']:>3}  {_fmt(agreement)}           {_fmt(precision)}    {_fmt(recall)}"
-        f"            {_fmt(_ratio(total['ftp'], total['ftp'] + total['ffp']))}"
-        f"    {_fmt(_ratio(total['ftp'], total['ftp'] + total['ffn']))}"
-    )
     mismatches = [
         f"  {row['file']}: {check} expected {row[check] or 'none'}, got {got.get(check) or 'none'}"
         + (f" ({results[check].message})" if check in results else "")

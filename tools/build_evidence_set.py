@@ -372,106 +372,349 @@ def cases() -> list[Case]:
         out.append(Case(file, lambda d=decree: pdf_of(d), innovation, expected, **kw))
 
     # -- correct decrees, 2023 (window 2021-2022; SK Kepala PD at 1, Kepala Daerah at 2 and 3) ---
-    text("ok_sk_bupati.pdf", Decree("bupati", sipandai, "27 Juli 2022", 2022), sipandai, _ok(),
-         case="SK Bupati, tingkat 2, dalam jendela")
-    text("ok_sk_kadis.pdf", Decree("kadis", jempol, "14 Maret 2022", 2022), jempol, _ok(),
-         level=1, case="SK Kepala Dinas, tingkat 1")
-    text("ok_perbup.pdf", Decree("perbup", si_cantik, "3 Januari 2022", 2022,
-         promulgated="5 Januari 2022"), si_cantik, _ok(),
-         level=3, case="Peraturan Bupati, tingkat 3")
-    text("ok_date_dash.pdf", Decree("bupati", gerbang, "05-11-2021", 2021), gerbang, _ok(),
-         case="tanggal 05-11-2021")
-    text("ok_date_slash.pdf", Decree("bupati", tabe, "27/07/2021", 2021), tabe, _ok(),
-         case="tanggal 27/07/2021")
-    text("ok_date_caps.pdf", Decree("kadis", lapor, "1 AGUSTUS 2022", 2022), lapor, _ok(),
-         level=1, case="tanggal huruf besar, singkatan Kab.")
-    text("ok_hyphen_name.pdf", Decree("bupati", "SI-PANDAI (Sistem Pelayanan Administrasi Desa "
-         "Terintegrasi)", "9 Juni 2022", 2022), "SIPANDAI", _ok(), case="SI-PANDAI vs SIPANDAI")
-    text("ok_acronym_only.pdf", Decree("bupati", "JEMPOL MAS", "21 Oktober 2022", 2022), jempol,
-         _ok(), case="hanya akronim di SK")
-    text("ok_name_in_lampiran.pdf", Decree("bupati", si_cantik, "2 Mei 2022", 2022,
-         name_in_lampiran_only=True), si_cantik, _ok(), case="nama hanya di lampiran")
-    text("ok_long_decree.pdf", Decree("bupati", gerbang, "30 Desember 2022", 2022,
-         extra_pages=6, team_pages=2), gerbang, _ok(), case="SK panjang 10 halaman")
-    text("ok_no_copy_note_kadis.pdf", Decree("kadis", tabe, "18 Februari 2021", 2021,
-         opd="Badan Penanggulangan Bencana Daerah"), tabe, _ok(), level=1,
-         case="SK Kepala Badan")
-    text("ok_st_ind24.pdf", Decree("st", jempol, "12 April 2022", 2022), jempol,
-         _ok(signer=""), indicator="24", level=2, case="Surat Tugas tim, indikator 24")
-    text("ok_ind23_kadis.pdf", Decree("kadis", sipandai, "8 Agustus 2021", 2021), sipandai,
-         _ok(), indicator="23", level=2, case="indikator 23 tingkat 2, SK Kepala Dinas")
+    text(
+        "ok_sk_bupati.pdf",
+        Decree("bupati", sipandai, "27 Juli 2022", 2022),
+        sipandai,
+        _ok(),
+        case="SK Bupati, tingkat 2, dalam jendela",
+    )
+    text(
+        "ok_sk_kadis.pdf",
+        Decree("kadis", jempol, "14 Maret 2022", 2022),
+        jempol,
+        _ok(),
+        level=1,
+        case="SK Kepala Dinas, tingkat 1",
+    )
+    text(
+        "ok_perbup.pdf",
+        Decree("perbup", si_cantik, "3 Januari 2022", 2022, promulgated="5 Januari 2022"),
+        si_cantik,
+        _ok(),
+        level=3,
+        case="Peraturan Bupati, tingkat 3",
+    )
+    text(
+        "ok_date_dash.pdf",
+        Decree("bupati", gerbang, "05-11-2021", 2021),
+        gerbang,
+        _ok(),
+        case="tanggal 05-11-2021",
+    )
+    text(
+        "ok_date_slash.pdf",
+        Decree("bupati", tabe, "27/07/2021", 2021),
+        tabe,
+        _ok(),
+        case="tanggal 27/07/2021",
+    )
+    text(
+        "ok_date_caps.pdf",
+        Decree("kadis", lapor, "1 AGUSTUS 2022", 2022),
+        lapor,
+        _ok(),
+        level=1,
+        case="tanggal huruf besar, singkatan Kab.",
+    )
+    text(
+        "ok_hyphen_name.pdf",
+        Decree(
+            "bupati",
+            "SI-PANDAI (Sistem Pelayanan Administrasi Desa Terintegrasi)",
+            "9 Juni 2022",
+            2022,
+        ),
+        "SIPANDAI",
+        _ok(),
+        case="SI-PANDAI vs SIPANDAI",
+    )
+    text(
+        "ok_acronym_only.pdf",
+        Decree("bupati", "JEMPOL MAS", "21 Oktober 2022", 2022),
+        jempol,
+        _ok(),
+        case="hanya akronim di SK",
+    )
+    text(
+        "ok_name_in_lampiran.pdf",
+        Decree("bupati", si_cantik, "2 Mei 2022", 2022, name_in_lampiran_only=True),
+        si_cantik,
+        _ok(),
+        case="nama hanya di lampiran",
+    )
+    text(
+        "ok_long_decree.pdf",
+        Decree("bupati", gerbang, "30 Desember 2022", 2022, extra_pages=6, team_pages=2),
+        gerbang,
+        _ok(),
+        case="SK panjang 10 halaman",
+    )
+    text(
+        "ok_no_copy_note_kadis.pdf",
+        Decree("kadis", tabe, "18 Februari 2021", 2021, opd="Badan Penanggulangan Bencana Daerah"),
+        tabe,
+        _ok(),
+        level=1,
+        case="SK Kepala Badan",
+    )
+    text(
+        "ok_st_ind24.pdf",
+        Decree("st", jempol, "12 April 2022", 2022),
+        jempol,
+        _ok(signer=""),
+        indicator="24",
+        level=2,
+        case="Surat Tugas tim, indikator 24",
+    )
+    text(
+        "ok_ind23_kadis.pdf",
+        Decree("kadis", sipandai, "8 Agustus 2021", 2021),
+        sipandai,
+        _ok(),
+        indicator="23",
+        level=2,
+        case="indikator 23 tingkat 2, SK Kepala Dinas",
+    )
     # 2025: level 1 asks an SK of the head of region (an OPD head may sign a.n.); Perkada and Perda
     # must be set before 2025 (..T-1); a Perda need not name the innovation.
-    text("ok_2025_sk_bupati.pdf", Decree("bupati", si_cantik, "15 Februari 2024", 2024),
-         si_cantik, _ok(), edition=2025, level=1, uploaded_on="2025-06-10",
-         case="2025 SK Bupati tingkat 1")
-    text("ok_2025_an_bupati.pdf", Decree("an", jempol, "2 September 2023", 2023), jempol, _ok(),
-         edition=2025, level=1, uploaded_on="2025-06-10", case="2025 SK a.n. Bupati")
-    text("ok_2025_perbup_old.pdf", Decree("perbup", "Pengelolaan Inovasi Daerah", "4 Maret 2020",
-         2020, promulgated="4 Maret 2020"), gerbang, _ok(name=""), edition=2025, level=3, uploaded_on="2025-06-10",
-         case="2025 Perda/Perkada lama tetap berlaku; nama tidak wajib")
+    text(
+        "ok_2025_sk_bupati.pdf",
+        Decree("bupati", si_cantik, "15 Februari 2024", 2024),
+        si_cantik,
+        _ok(),
+        edition=2025,
+        level=1,
+        uploaded_on="2025-06-10",
+        case="2025 SK Bupati tingkat 1",
+    )
+    text(
+        "ok_2025_an_bupati.pdf",
+        Decree("an", jempol, "2 September 2023", 2023),
+        jempol,
+        _ok(),
+        edition=2025,
+        level=1,
+        uploaded_on="2025-06-10",
+        case="2025 SK a.n. Bupati",
+    )
+    text(
+        "ok_2025_perbup_old.pdf",
+        Decree(
+            "perbup", "Pengelolaan Inovasi Daerah", "4 Maret 2020", 2020, promulgated="4 Maret 2020"
+        ),
+        gerbang,
+        _ok(name=""),
+        edition=2025,
+        level=3,
+        uploaded_on="2025-06-10",
+        case="2025 Perda/Perkada lama tetap berlaku; nama tidak wajib",
+    )
     # -- dates outside the window ------------------------------------------------------------
-    text("date_too_old.pdf", Decree("bupati", sipandai, "27 Juli 2019", 2019), sipandai,
-         _ok(date="problem"), case="SK 2019, jendela 2021-2022")
-    text("date_too_new.pdf", Decree("bupati", jempol, "3 Maret 2023", 2023), jempol,
-         _ok(date="problem"), case="SK 2023, sesudah jendela")
-    text("date_old_dash.pdf", Decree("kadis", tabe, "31-12-2020", 2020), tabe,
-         _ok(date="problem"), level=1, case="31-12-2020, sehari sebelum jendela")
-    text("date_old_slash.pdf", Decree("bupati", gerbang, "10/06/2018", 2018), gerbang,
-         _ok(date="problem"), case="10/06/2018")
-    text("date_after_upload.pdf", Decree("bupati", lapor, "20 Agustus 2023", 2023), lapor,
-         _ok(date="problem"), case="tanggal sesudah unggah")
-    text("date_2025_perkada_new.pdf", Decree("perbup", si_cantik, "7 Januari 2025", 2025,
-         promulgated="8 Januari 2025"),
-         si_cantik, _ok(date="problem"), edition=2025, level=2, uploaded_on="2025-06-10",
-         case="2025 Perkada ditetapkan 2025 (harus sebelum 2025)")
-    text("date_ind23_old.pdf", Decree("kadis", jempol, "2 Mei 2020", 2020), jempol,
-         _ok(date="problem"), indicator="23", level=2, case="indikator 23, 2020")
-    text("date_missing.pdf", Decree("bupati", sipandai, "", 2022), sipandai,
-         _ok(date="warning"), case="tanpa tanggal penetapan")
+    text(
+        "date_too_old.pdf",
+        Decree("bupati", sipandai, "27 Juli 2019", 2019),
+        sipandai,
+        _ok(date="problem"),
+        case="SK 2019, jendela 2021-2022",
+    )
+    text(
+        "date_too_new.pdf",
+        Decree("bupati", jempol, "3 Maret 2023", 2023),
+        jempol,
+        _ok(date="problem"),
+        case="SK 2023, sesudah jendela",
+    )
+    text(
+        "date_old_dash.pdf",
+        Decree("kadis", tabe, "31-12-2020", 2020),
+        tabe,
+        _ok(date="problem"),
+        level=1,
+        case="31-12-2020, sehari sebelum jendela",
+    )
+    text(
+        "date_old_slash.pdf",
+        Decree("bupati", gerbang, "10/06/2018", 2018),
+        gerbang,
+        _ok(date="problem"),
+        case="10/06/2018",
+    )
+    text(
+        "date_after_upload.pdf",
+        Decree("bupati", lapor, "20 Agustus 2023", 2023),
+        lapor,
+        _ok(date="problem"),
+        case="tanggal sesudah unggah",
+    )
+    text(
+        "date_2025_perkada_new.pdf",
+        Decree("perbup", si_cantik, "7 Januari 2025", 2025, promulgated="8 Januari 2025"),
+        si_cantik,
+        _ok(date="problem"),
+        edition=2025,
+        level=2,
+        uploaded_on="2025-06-10",
+        case="2025 Perkada ditetapkan 2025 (harus sebelum 2025)",
+    )
+    text(
+        "date_ind23_old.pdf",
+        Decree("kadis", jempol, "2 Mei 2020", 2020),
+        jempol,
+        _ok(date="problem"),
+        indicator="23",
+        level=2,
+        case="indikator 23, 2020",
+    )
+    text(
+        "date_missing.pdf",
+        Decree("bupati", sipandai, "", 2022),
+        sipandai,
+        _ok(date="warning"),
+        case="tanpa tanggal penetapan",
+    )
     # -- wrong or misspelt names -------------------------------------------------------------
-    text("name_other.pdf", Decree("bupati", "SIMPATIK (Sistem Informasi Manajemen Pelayanan "
-         "Terpadu Kependudukan)", "27 Juli 2022", 2022), sipandai, _ok(name="problem"),
-         case="SK inovasi lain")
-    text("name_other2.pdf", Decree("kadis", "Posyandu Remaja Ceria", "11 Mei 2022", 2022),
-         gerbang, _ok(name="problem"), level=1, case="SK inovasi lain (2)")
-    text("name_other3.pdf", Decree("bupati", "Kampung KB Berseri", "6 Juni 2021", 2021), tabe,
-         _ok(name="problem"), case="SK inovasi lain (3)")
-    text("name_typo.pdf", Decree("bupati", "SIPANDAY (Sistem Pelayanan Administrasi Desa "
-         "Terintergrasi)", "27 Juli 2022", 2022), "SIPANDAI", _ok(name="warning"),
-         case="salah eja SIPANDAY")
-    text("name_typo2.pdf", Decree("bupati", "Gerakan Bersama Bangun Desa Sehat", "1 Juli 2022",
-         2022), "Gerakan Bersma Bangunn Desa Sehatt", _ok(name="warning"),
-         case="salah eja di laporan")
-    text("name_other_ind24.pdf", Decree("st", "Posyandu Remaja Ceria", "12 April 2022", 2022),
-         jempol, _ok(name="problem", signer=""), indicator="24", level=2,
-         case="Surat Tugas inovasi lain")
+    text(
+        "name_other.pdf",
+        Decree(
+            "bupati",
+            "SIMPATIK (Sistem Informasi Manajemen Pelayanan Terpadu Kependudukan)",
+            "27 Juli 2022",
+            2022,
+        ),
+        sipandai,
+        _ok(name="problem"),
+        case="SK inovasi lain",
+    )
+    text(
+        "name_other2.pdf",
+        Decree("kadis", "Posyandu Remaja Ceria", "11 Mei 2022", 2022),
+        gerbang,
+        _ok(name="problem"),
+        level=1,
+        case="SK inovasi lain (2)",
+    )
+    text(
+        "name_other3.pdf",
+        Decree("bupati", "Kampung KB Berseri", "6 Juni 2021", 2021),
+        tabe,
+        _ok(name="problem"),
+        case="SK inovasi lain (3)",
+    )
+    text(
+        "name_typo.pdf",
+        Decree(
+            "bupati",
+            "SIPANDAY (Sistem Pelayanan Administrasi Desa Terintergrasi)",
+            "27 Juli 2022",
+            2022,
+        ),
+        "SIPANDAI",
+        _ok(name="warning"),
+        case="salah eja SIPANDAY",
+    )
+    text(
+        "name_typo2.pdf",
+        Decree("bupati", "Gerakan Bersama Bangun Desa Sehat", "1 Juli 2022", 2022),
+        "Gerakan Bersma Bangunn Desa Sehatt",
+        _ok(name="warning"),
+        case="salah eja di laporan",
+    )
+    text(
+        "name_other_ind24.pdf",
+        Decree("st", "Posyandu Remaja Ceria", "12 April 2022", 2022),
+        jempol,
+        _ok(name="problem", signer=""),
+        indicator="24",
+        level=2,
+        case="Surat Tugas inovasi lain",
+    )
     # -- signer against the claimed level ----------------------------------------------------
-    text("signer_kadis_for_kd.pdf", Decree("kadis", sipandai, "27 Juli 2022", 2022), sipandai,
-         _ok(signer="problem"), level=2, case="tingkat 2 (SK Kepala Daerah) tetapi SK Kepala Dinas")
-    text("signer_kadis_for_perkada.pdf", Decree("kadis", gerbang, "9 Mei 2022", 2022), gerbang,
-         _ok(signer="problem"), level=3, case="tingkat 3 tetapi SK Kepala Dinas")
-    text("signer_kd_for_opd.pdf", Decree("bupati", jempol, "14 Maret 2022", 2022), jempol,
-         _ok(signer="warning"), level=1, case="tingkat 1 tetapi SK Bupati (klaim terlalu rendah)")
-    text("signer_2025_kadis.pdf", Decree("kadis", si_cantik, "15 Februari 2024", 2024),
-         si_cantik, _ok(signer="problem"), edition=2025, level=1, uploaded_on="2025-06-10",
-         case="2025 tingkat 1 tanpa a.n. Kepala Daerah")
-    text("signer_ind23_kadis_for_kd.pdf", Decree("kadis", tabe, "8 Agustus 2021", 2021), tabe,
-         _ok(signer="problem"), indicator="23", level=3, case="indikator 23 tingkat 3, SK Kadis")
+    text(
+        "signer_kadis_for_kd.pdf",
+        Decree("kadis", sipandai, "27 Juli 2022", 2022),
+        sipandai,
+        _ok(signer="problem"),
+        level=2,
+        case="tingkat 2 (SK Kepala Daerah) tetapi SK Kepala Dinas",
+    )
+    text(
+        "signer_kadis_for_perkada.pdf",
+        Decree("kadis", gerbang, "9 Mei 2022", 2022),
+        gerbang,
+        _ok(signer="problem"),
+        level=3,
+        case="tingkat 3 tetapi SK Kepala Dinas",
+    )
+    text(
+        "signer_kd_for_opd.pdf",
+        Decree("bupati", jempol, "14 Maret 2022", 2022),
+        jempol,
+        _ok(signer="warning"),
+        level=1,
+        case="tingkat 1 tetapi SK Bupati (klaim terlalu rendah)",
+    )
+    text(
+        "signer_2025_kadis.pdf",
+        Decree("kadis", si_cantik, "15 Februari 2024", 2024),
+        si_cantik,
+        _ok(signer="problem"),
+        edition=2025,
+        level=1,
+        uploaded_on="2025-06-10",
+        case="2025 tingkat 1 tanpa a.n. Kepala Daerah",
+    )
+    text(
+        "signer_ind23_kadis_for_kd.pdf",
+        Decree("kadis", tabe, "8 Agustus 2021", 2021),
+        tabe,
+        _ok(signer="problem"),
+        indicator="23",
+        level=3,
+        case="indikator 23 tingkat 3, SK Kadis",
+    )
     # -- harder, closer to real papers ------------------------------------------------------------
-    text("hard_perbup_promulgated_later.pdf", Decree("perbup", tabe, "28 Desember 2022", 2022,
-         promulgated="2 Januari 2023"), tabe, _ok(), level=3,
-         case="Perbup ditetapkan 2022, diundangkan 2023: tanggal penetapan yang dihitung")
-    text("hard_plt_bupati.pdf", Decree("bupati", jempol, "6 September 2022", 2022,
-         signer_prefix="Plt. "), jempol, _ok(), case="ditandatangani Plt. Bupati")
-    text("hard_extra_word.pdf", Decree("bupati", "SIPANDAI (Sistem Pelayanan Administrasi Desa "
-         "yang Terintegrasi)", "27 Juli 2022", 2022), "Sistem Pelayanan Administrasi Desa "
-         "Terintegrasi", _ok(), case="nama di SK dengan satu kata tambahan (yang)")
-    out.append(Case("hard_letter_ind22.pdf",
-                    lambda: letter_pdf(written="12 Maret 2022", event="21 Maret 2022",
-                                       about=f"inovasi {jempol}"),
-                    jempol, _ok(name="", signer=""), indicator="22", level=2,
-                    case="surat undangan: tanggal surat di atas, tanggal acara di isi"))
+    text(
+        "hard_perbup_promulgated_later.pdf",
+        Decree("perbup", tabe, "28 Desember 2022", 2022, promulgated="2 Januari 2023"),
+        tabe,
+        _ok(),
+        level=3,
+        case="Perbup ditetapkan 2022, diundangkan 2023: tanggal penetapan yang dihitung",
+    )
+    text(
+        "hard_plt_bupati.pdf",
+        Decree("bupati", jempol, "6 September 2022", 2022, signer_prefix="Plt. "),
+        jempol,
+        _ok(),
+        case="ditandatangani Plt. Bupati",
+    )
+    text(
+        "hard_extra_word.pdf",
+        Decree(
+            "bupati",
+            "SIPANDAI (Sistem Pelayanan Administrasi Desa yang Terintegrasi)",
+            "27 Juli 2022",
+            2022,
+        ),
+        "Sistem Pelayanan Administrasi Desa Terintegrasi",
+        _ok(),
+        case="nama di SK dengan satu kata tambahan (yang)",
+    )
+    out.append(
+        Case(
+            "hard_letter_ind22.pdf",
+            lambda: letter_pdf(
+                written="12 Maret 2022", event="21 Maret 2022", about=f"inovasi {jempol}"
+            ),
+            jempol,
+            _ok(name="", signer=""),
+            indicator="22",
+            level=2,
+            case="surat undangan: tanggal surat di atas, tanggal acara di isi",
+        )
+    )
+
     # -- scans ----------------------------------------------------------------------------------
     def scan(file, decree, innovation, expected, *, readable=True, seed, dpi=150, turn=1.6, **kw):
         out.append(
@@ -487,55 +730,192 @@ def cases() -> list[Case]:
         )
 
     short = {"team_pages": 0, "copy_note": False}
-    scan("scan_ok_bupati.pdf", Decree("bupati", sipandai, "27 Juli 2022", 2022, **short),
-         sipandai, _ok(), seed=1, case="pindaian SK Bupati terbaca")
-    scan("scan_ok_kadis.pdf", Decree("kadis", jempol, "14 Maret 2022", 2022, **short), jempol,
-         _ok(), level=1, seed=2, case="pindaian SK Kepala Dinas terbaca")
-    scan("scan_date_old.pdf", Decree("bupati", tabe, "27 Juli 2019", 2019, **short), tabe,
-         _ok(date="problem"), seed=3, case="pindaian, tanggal 2019")
-    scan("scan_signer_wrong.pdf", Decree("kadis", gerbang, "9 Mei 2022", 2022, **short), gerbang,
-         _ok(signer="problem"), level=2, seed=4, case="pindaian, penanda tangan salah")
-    scan("hard_scan_lowres_turned.pdf", Decree("bupati", si_cantik, "2 Mei 2022", 2022, **short),
-         si_cantik, _ok(), seed=11, dpi=100, turn=4.0,
-         case="pindaian 100 dpi, miring hingga 4 derajat")
-    unread = {"readable": "ok", "text": "problem", "date": "unknown", "name": "unknown",
-              "signer": "unknown", "video": ""}
-    scan("scan_unreadable.pdf", Decree("bupati", sipandai, "27 Juli 2022", 2022, **short),
-         sipandai, unread, readable=False, seed=5, case="pindaian buram, tidak terbaca")
-    scan("scan_unreadable2.pdf", Decree("kadis", jempol, "14 Maret 2022", 2022, **short), jempol,
-         unread, readable=False, level=1, seed=6, case="pindaian buram (2)")
+    scan(
+        "scan_ok_bupati.pdf",
+        Decree("bupati", sipandai, "27 Juli 2022", 2022, **short),
+        sipandai,
+        _ok(),
+        seed=1,
+        case="pindaian SK Bupati terbaca",
+    )
+    scan(
+        "scan_ok_kadis.pdf",
+        Decree("kadis", jempol, "14 Maret 2022", 2022, **short),
+        jempol,
+        _ok(),
+        level=1,
+        seed=2,
+        case="pindaian SK Kepala Dinas terbaca",
+    )
+    scan(
+        "scan_date_old.pdf",
+        Decree("bupati", tabe, "27 Juli 2019", 2019, **short),
+        tabe,
+        _ok(date="problem"),
+        seed=3,
+        case="pindaian, tanggal 2019",
+    )
+    scan(
+        "scan_signer_wrong.pdf",
+        Decree("kadis", gerbang, "9 Mei 2022", 2022, **short),
+        gerbang,
+        _ok(signer="problem"),
+        level=2,
+        seed=4,
+        case="pindaian, penanda tangan salah",
+    )
+    scan(
+        "hard_scan_lowres_turned.pdf",
+        Decree("bupati", si_cantik, "2 Mei 2022", 2022, **short),
+        si_cantik,
+        _ok(),
+        seed=11,
+        dpi=100,
+        turn=4.0,
+        case="pindaian 100 dpi, miring hingga 4 derajat",
+    )
+    unread = {
+        "readable": "ok",
+        "text": "problem",
+        "date": "unknown",
+        "name": "unknown",
+        "signer": "unknown",
+        "video": "",
+    }
+    scan(
+        "scan_unreadable.pdf",
+        Decree("bupati", sipandai, "27 Juli 2022", 2022, **short),
+        sipandai,
+        unread,
+        readable=False,
+        seed=5,
+        case="pindaian buram, tidak terbaca",
+    )
+    scan(
+        "scan_unreadable2.pdf",
+        Decree("kadis", jempol, "14 Maret 2022", 2022, **short),
+        jempol,
+        unread,
+        readable=False,
+        level=1,
+        seed=6,
+        case="pindaian buram (2)",
+    )
     # -- pictures ------------------------------------------------------------------------------
-    picture = {"readable": "ok", "text": "unknown", "date": "", "name": "", "signer": "",
-               "video": ""}
-    out.append(Case("photo_activity.jpg", lambda: photo(7, "jpg"), jempol, picture, kind="jpg",
-                    indicator="25", level=1, case="foto kegiatan tanpa teks"))
-    out.append(Case("screenshot_sk.png",
-                    lambda: screenshot(Decree("bupati", si_cantik, "2 Mei 2022", 2022, **short)),
-                    si_cantik, {**picture, "text": "ok", "date": "ok", "name": "ok"},
-                    kind="png", level=2,
-                    case="tangkapan layar SK (gambar), tanpa pemeriksaan penanda tangan"))
+    picture = {
+        "readable": "ok",
+        "text": "unknown",
+        "date": "",
+        "name": "",
+        "signer": "",
+        "video": "",
+    }
+    out.append(
+        Case(
+            "photo_activity.jpg",
+            lambda: photo(7, "jpg"),
+            jempol,
+            picture,
+            kind="jpg",
+            indicator="25",
+            level=1,
+            case="foto kegiatan tanpa teks",
+        )
+    )
+    out.append(
+        Case(
+            "screenshot_sk.png",
+            lambda: screenshot(Decree("bupati", si_cantik, "2 Mei 2022", 2022, **short)),
+            si_cantik,
+            {**picture, "text": "ok", "date": "ok", "name": "ok"},
+            kind="png",
+            level=2,
+            case="tangkapan layar SK (gambar), tanpa pemeriksaan penanda tangan",
+        )
+    )
     # -- broken files --------------------------------------------------------------------------
-    broken = {"readable": "problem", "text": "", "date": "", "name": "", "signer": "",
-              "video": ""}
+    broken = {"readable": "problem", "text": "", "date": "", "name": "", "signer": "", "video": ""}
     good = Decree("bupati", sipandai, "27 Juli 2022", 2022, extra_pages=2)
-    out.append(Case("broken_truncated.pdf", lambda: pdf_of(good)[:1500], sipandai, broken,
-                    case="PDF terpotong"))
-    out.append(Case("broken_garbage.pdf",
-                    lambda: b"%PDF-1.4\n" + random.Random(9).randbytes(6000), sipandai, broken,
-                    case="PDF rusak (isi acak)"))
-    out.append(Case("broken_truncated.jpg", lambda: photo(8, "jpg")[:9000], jempol, broken,
-                    kind="jpg", indicator="25", level=1, case="JPG terpotong"))
+    out.append(
+        Case(
+            "broken_truncated.pdf",
+            lambda: pdf_of(good)[:1500],
+            sipandai,
+            broken,
+            case="PDF terpotong",
+        )
+    )
+    out.append(
+        Case(
+            "broken_garbage.pdf",
+            lambda: b"%PDF-1.4\n" + random.Random(9).randbytes(6000),
+            sipandai,
+            broken,
+            case="PDF rusak (isi acak)",
+        )
+    )
+    out.append(
+        Case(
+            "broken_truncated.jpg",
+            lambda: photo(8, "jpg")[:9000],
+            jempol,
+            broken,
+            kind="jpg",
+            indicator="25",
+            level=1,
+            case="JPG terpotong",
+        )
+    )
     # -- video (indicator 35: at most 5 minutes in 2023) --------------------------------------
     video = {"readable": "ok", "text": "", "date": "", "name": "", "signer": ""}
-    out.append(Case("video_3min.mp4", lambda: mp4(185.0), jempol, {**video, "video": "ok"},
-                    kind="mp4", indicator="35", level=3, case="video 3 menit 5 detik"))
-    out.append(Case("video_5min.mp4", lambda: mp4(300.0), jempol, {**video, "video": "ok"},
-                    kind="mp4", indicator="35", level=3, case="tepat 5 menit"))
-    out.append(Case("video_7min.mp4", lambda: mp4(421.5), jempol,
-                    {**video, "video": "problem"}, kind="mp4", indicator="35", level=3,
-                    case="video 7 menit"))
-    out.append(Case("video_broken.mp4", lambda: mp4(100.0, moov=False), jempol,
-                    {**broken}, kind="mp4", indicator="35", level=3, case="MP4 tanpa moov"))
+    out.append(
+        Case(
+            "video_3min.mp4",
+            lambda: mp4(185.0),
+            jempol,
+            {**video, "video": "ok"},
+            kind="mp4",
+            indicator="35",
+            level=3,
+            case="video 3 menit 5 detik",
+        )
+    )
+    out.append(
+        Case(
+            "video_5min.mp4",
+            lambda: mp4(300.0),
+            jempol,
+            {**video, "video": "ok"},
+            kind="mp4",
+            indicator="35",
+            level=3,
+            case="tepat 5 menit",
+        )
+    )
+    out.append(
+        Case(
+            "video_7min.mp4",
+            lambda: mp4(421.5),
+            jempol,
+            {**video, "video": "problem"},
+            kind="mp4",
+            indicator="35",
+            level=3,
+            case="video 7 menit",
+        )
+    )
+    out.append(
+        Case(
+            "video_broken.mp4",
+            lambda: mp4(100.0, moov=False),
+            jempol,
+            {**broken},
+            kind="mp4",
+            indicator="35",
+            level=3,
+            case="MP4 tanpa moov",
+        )
+    )
     for c in out:
         c.uploaded_on = c.uploaded_on or ("2023-06-15" if c.edition == 2023 else "2025-06-10")
     return out

@@ -6,7 +6,8 @@ source "sintetis", and every generated report ends its `result` with "[Data demo
 holds a 2023 cycle (90 innovations, every state) and a closed 2022 cycle on an edition inferred from
 2023, with answers, reviews, SPD answers and small evidence files, calibrated so that the verified IID
 equals the published figures; the closed cycles are finalised by the koordinator, so Sinovda's own
-computed result sits beside the publicly reported one. What is real and what is not: docs/demo.md and
+computed result sits beside the publicly reported one; the verified 2023 innovations are published in the
+public catalogue. What is real and what is not: docs/demo.md and
 demo_innovations.py.
 """
 
@@ -29,6 +30,8 @@ from sinovda import methodology
 from sinovda.audit.models import AuditEvent
 from sinovda.awards import actions as award_actions
 from sinovda.awards.models import Award
+from sinovda.catalogue.actions import publish
+from sinovda.catalogue.models import Publication
 from sinovda.cycles.models import Cycle
 from sinovda.editions import actions as edition_actions
 from sinovda.editions.models import Edition
@@ -192,7 +195,17 @@ def load() -> list[tuple[str, str]]:
     _finalise_closed_cycles(users["koordinator"], {2022: cycle_2022, 2023: cycle_2023})
     _identity(region)
     _awards(region, users["koordinator"], {2022: cycle_2022, 2023: cycle_2023})
+    _catalogue(users["koordinator"], cycle_2023)
     return logins
+
+
+def _catalogue(coordinator, cycle):
+    """The koordinator publishes the verified 2023 innovations in the public catalogue; a reload
+    publishes only what is not public yet (so it writes nothing the second time)."""
+    public = set(Publication.objects.values_list("innovation_id", flat=True))
+    for submission in Submission.objects.filter(cycle=cycle, state=State.VERIFIED).order_by("name"):
+        if submission.innovation_id not in public:
+            publish(submission, acting_user=coordinator)
 
 
 def _identity(region):

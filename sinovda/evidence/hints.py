@@ -135,29 +135,3 @@ def for_answers(access, answers) -> dict[int, AnswerHints]:
         )
         out[answer.pk] = result
     return out
-
-
-def for_documents(access, documents) -> dict[int, DocumentHints]:
-    """File checks only (readable, text) of documents not attached to an answer yet."""
-    ids = list(
-        Document.objects.visible_to(access)
-        .filter(pk__in=[d.pk for d in documents])
-        .values_list("pk", flat=True)
-    )
-    scans = {
-        s.document_id: s
-        for s in DocumentScan.objects.filter(document_id__in=ids).only("document_id", "state")
-    }
-    rows: dict[int, list] = {}
-    for row in DocumentCheck.objects.filter(document_id__in=ids, answer=None):
-        rows.setdefault(row.document_id, []).append(row)
-    return {
-        d.pk: DocumentHints(
-            document=d,
-            state=scans[d.pk].state if d.pk in scans else "none",
-            hints=_ordered(rows.get(d.pk, [])),
-            can_recheck=may_recheck(access, d),
-        )
-        for d in documents
-        if d.pk in ids
-    }

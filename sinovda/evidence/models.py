@@ -137,6 +137,7 @@ class DocumentScan(models.Model):
     text_source = models.CharField(max_length=8, blank=True)  # layer, ocr, none
     pages = models.PositiveIntegerField(default=0)
     ocr_pages = models.PositiveSmallIntegerField(default=0)
+    ocr_words = models.PositiveIntegerField(default=0)  # words OCR read with confidence
     readable = models.BooleanField(default=False)
     duration = models.FloatField(null=True, blank=True)  # MP4, seconds
     engine_version = models.CharField(max_length=10, blank=True)

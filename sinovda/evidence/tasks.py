@@ -134,6 +134,7 @@ def run_document(document_id: int) -> DocumentScan | None:
                 text_source=extracted.text_source,
                 pages=extracted.pages,
                 ocr_pages=extracted.ocr_pages,
+                ocr_words=extracted.ocr_words,
                 readable=extracted.readable,
                 duration=extracted.duration,
                 engine_version=ENGINE_VERSION,
@@ -218,6 +219,7 @@ def _from_scan(document, scan) -> Extracted:
         text=scan.text,
         text_source=scan.text_source,
         ocr_pages=scan.ocr_pages,
+        ocr_words=scan.ocr_words,
         duration=scan.duration,
     )
 

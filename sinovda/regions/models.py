@@ -221,12 +221,14 @@ class ClusterList(models.Model):
     publisher = models.CharField(_("Penerbit"), max_length=200, blank=True)
     published_on = models.DateField(_("Tanggal terbit"), null=True, blank=True)
     url = models.URLField(_("Tautan sumber"), blank=True, max_length=500)
-    confidence = models.CharField(
-        _("Tingkat keyakinan"), max_length=12, choices=Confidence.choices
-    )
+    confidence = models.CharField(_("Tingkat keyakinan"), max_length=12, choices=Confidence.choices)
     note = models.TextField(_("Catatan"), blank=True)
-    valid_from = models.PositiveSmallIntegerField(_("Berlaku mulai tahun edisi"), null=True, blank=True)
-    valid_to = models.PositiveSmallIntegerField(_("Berlaku sampai tahun edisi"), null=True, blank=True)
+    valid_from = models.PositiveSmallIntegerField(
+        _("Berlaku mulai tahun edisi"), null=True, blank=True
+    )
+    valid_to = models.PositiveSmallIntegerField(
+        _("Berlaku sampai tahun edisi"), null=True, blank=True
+    )
     regions = models.ManyToManyField(
         Region, blank=True, related_name="cluster_lists", verbose_name=_("Pemda")
     )
@@ -247,3 +249,12 @@ class ClusterList(models.Model):
         return (self.valid_from is None or self.valid_from <= year) and (
             self.valid_to is None or year <= self.valid_to
         )
+
+    @staticmethod
+    def in_force(lists, year: int) -> "ClusterList | None":
+        """The list in force for the edition year among one cluster's lists: those covering it, the
+        latest valid_from first (an open start is the oldest), then the most recently changed."""
+        covering = [lst for lst in lists if lst.covers(year)]
+        if not covering:
+            return None
+        return max(covering, key=lambda lst: (lst.valid_from or 0, lst.updated_at, lst.pk))

@@ -197,17 +197,9 @@ def clear_local_cache() -> None:
 # --- scopes ---------------------------------------------------------------------------------------
 
 
-def _in_force(lists: list[ClusterList], year: int) -> ClusterList | None:
-    covering = [lst for lst in lists if lst.covers(year)]
-    if not covering:
-        return None
-    # The latest valid_from wins (an open start is the oldest); then the most recently changed.
-    return max(covering, key=lambda lst: (lst.valid_from or 0, lst.updated_at, lst.pk))
-
-
 def list_in_force(cluster: str, year: int) -> ClusterList | None:
     """The special cluster's list for the edition year (one query)."""
-    return _in_force(list(ClusterList.objects.filter(cluster=cluster)), year)
+    return ClusterList.in_force(ClusterList.objects.filter(cluster=cluster), year)
 
 
 def _scope(cluster: str, province: Region | None, cluster_list: ClusterList | None):
@@ -308,7 +300,7 @@ def _years(cluster: str | None, province: Region | None) -> list[int]:
         candidates = snapshots.years_with_results(
             regions=_scope(cluster, province, lst).values("pk")
         )
-        found.update(y for y in candidates if _in_force(lists, y) == lst)
+        found.update(y for y in candidates if ClusterList.in_force(lists, y) == lst)
     return sorted(found, reverse=True)
 
 

@@ -128,7 +128,9 @@ def test_an_upload_is_read_in_the_background_and_checked_against_the_claim(check
     scan = DocumentScan.objects.get(document=document)
     assert scan.state == DocumentScan.State.DONE and scan.text_source == "layer"
     assert scan.engine_version == ENGINE_VERSION and "Ditetapkan di" in scan.text
-    own = {row.code: row.status for row in DocumentCheck.objects.filter(document=document, answer=None)}
+    own = {
+        row.code: row.status for row in DocumentCheck.objects.filter(document=document, answer=None)
+    }
     assert own == {"readable": "ok", "text": "ok"}
     against = checks_of(answer, document)
     assert {code: row.status for code, row in against.items()} == {
@@ -267,7 +269,13 @@ def test_a_review_decision_queues_no_check(
 
 
 def test_the_uploader_and_the_koordinator_may_run_the_checks_again(
-    client, region, checked, draft, operator, coordinator, verifier,
+    client,
+    region,
+    checked,
+    draft,
+    operator,
+    coordinator,
+    verifier,
     django_capture_on_commit_callbacks,
 ):
     document, answer = checked
@@ -342,7 +350,9 @@ def test_outsiders_get_404_and_see_no_hints(client, region, checked, draft):
     assert client.get(url("answer_edit", draft, "16")).status_code == 404
 
 
-def test_province_roles_see_no_hints_unless_the_region_shares_evidence(client, region, checked, draft):
+def test_province_roles_see_no_hints_unless_the_region_shares_evidence(
+    client, region, checked, draft
+):
     Submission.objects.filter(pk=draft.pk).update(state=State.SUBMITTED)
     province_reader = factories.member(region.province, Role.PROVINCE_VIEWER)
     client.force_login(province_reader)
@@ -355,7 +365,15 @@ def test_province_roles_see_no_hints_unless_the_region_shares_evidence(client, r
 
 
 def test_reuse_names_only_the_opds_own_innovations(
-    client, region, cycle, agency, draft, checked, operator, coordinator, immediate,
+    client,
+    region,
+    cycle,
+    agency,
+    draft,
+    checked,
+    operator,
+    coordinator,
+    immediate,
     django_capture_on_commit_callbacks,
 ):
     document, answer = checked
@@ -391,7 +409,13 @@ def test_reuse_names_only_the_opds_own_innovations(
 
 
 def test_video_length_and_link_shape(
-    client, region, cycle, agency, operator, verifier, immediate,
+    client,
+    region,
+    cycle,
+    agency,
+    operator,
+    verifier,
+    immediate,
     django_capture_on_commit_callbacks,
 ):
     report = factories.submission(cycle, agency=agency, name=SIPANDAI)
@@ -431,3 +455,49 @@ def _access(user, region):
 
     return access_for(user, region)
 
+
+def test_a_scan_is_read_by_ocr_and_its_text_checked(
+    client, region, draft, operator, immediate, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The OCR itself is measured on the labelled set; here it is stood in for, to test that what
+    it read is stored and checked against the answer."""
+    from pypdf import PdfReader
+
+    from sinovda.evidence.checks import extract
+
+    words = " ".join(p.extract_text() for p in PdfReader(SET / "ok_sk_bupati.pdf").pages)
+    pages = []
+
+    def fake_ocr(image, result):
+        pages.append(image.size)
+        return words, 180
+
+    monkeypatch.setattr(extract, "_ocr_image", fake_ocr)
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        scanned = upload(client, region, "scan_ok_bupati.pdf", subject="SK pindaian")
+        answer = claim(client, draft, "16", 2, [scanned])
+    scan = DocumentScan.objects.get(document=scanned)
+    assert (scan.text_source, scan.ocr_pages, scan.ocr_words) == ("ocr", 1, 180)
+    assert pages and max(pages[0]) > 2000  # rendered at 200 dpi (A4: 1654 x 2339)
+    statuses = {code: row.status for code, row in checks_of(answer, scanned).items()}
+    assert statuses == {"date": "ok", "name": "ok", "signer": "ok", "reuse": "ok"}
+    page = client.get(url("answer_edit", draft, "16")).content.decode()
+    assert "PDF hasil pindaian; teks terbaca dengan OCR" in page
+
+
+def test_a_scan_ocr_cannot_read_is_a_problem_and_nothing_else_is_guessed(
+    client, region, draft, operator, immediate, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sinovda.evidence.checks import extract
+
+    monkeypatch.setattr(extract, "_ocr_image", lambda image, result: ("ii ~ 27 Juli 2099 ..", 2))
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        scanned = upload(client, region, "scan_unreadable.pdf", subject="SK buram")
+        answer = claim(client, draft, "16", 2, [scanned])
+    assert DocumentCheck.objects.get(document=scanned, answer=None, code="text").status == "problem"
+    statuses = {code: row.status for code, row in checks_of(answer, scanned).items()}
+    assert statuses == {"date": "unknown", "name": "unknown", "signer": "unknown", "reuse": "ok"}
+    page = client.get(url("answer_edit", draft, "16")).content.decode()
+    assert "Pindai ulang dengan lebih jelas" in page

@@ -143,6 +143,15 @@ def _joins(words: tuple[str, ...], longest: int):
             yield "".join(words[first : first + size]), first, first + size - 1
 
 
+def _exact(words: tuple[str, ...], needle: list[str]) -> int | None:
+    """Index of the first word where `needle` stands word for word."""
+    size = len(needle)
+    for index in range(len(words) - size + 1):
+        if words[index] == needle[0] and list(words[index : index + size]) == needle:
+            return index
+    return None
+
+
 def best_match(name: str, text: str) -> Match:
     """Where the text comes closest to naming the innovation, and how close (0-100)."""
     tok = tokens(text)
@@ -160,6 +169,10 @@ def best_match(name: str, text: str) -> Match:
                 best = Match(100.0, _snippet(text, tok, hit, hit), variant)
             continue
         size = variant.count(" ") + 1
+        exact = _exact(tok.words, variant.split())
+        if exact is not None:  # the first place it is written as is: the snippet people expect
+            best = Match(100.0, _snippet(text, tok, exact, exact + size - 1), variant)
+            break
         if size > 1:
             # The words in order, anywhere in the text (a typo or two costs a few points).
             aligned = fuzz.partial_ratio_alignment(variant, haystack, score_cutoff=best.score)

@@ -77,8 +77,10 @@ def answer_results(extracted: Extracted, context: Context) -> list[Result]:
             extracted.duration, max_seconds, source=context.source(level=False)
         )
         return [result] if result is not None else []
-    body = extracted.text
     results = []
+    # A scan OCR could barely read gives fragments, not text: checking them would only mislead.
+    legible = extracted.text_source == "layer" or extracted.ocr_words >= text.MIN_OCR_WORDS
+    body = extracted.text if legible else ""
     has_words = bool(body.strip())
     picture = extracted.kind in ("jpg", "png")
     # A photo without a date is normal; a date found on it is still worth comparing.

@@ -26,12 +26,6 @@ def document_hints(context, hints, answer, document, compact=False):
     return _base(context, h=found, compact=compact)
 
 
-@register.inclusion_tag("evidence/_checks.html", takes_context=True)
-def file_hints(context, hints, document, compact=False):
-    """File checks of a document not attached to the answer yet ({document id: DocumentHints})."""
-    return _base(context, h=(hints or {}).get(document.pk), compact=compact)
-
-
 @register.inclusion_tag("evidence/_link_checks.html")
 def link_hints(hints, answer):
     answer_hints = hints.get(answer.pk) if hints and answer is not None else None

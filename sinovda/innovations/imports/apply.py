@@ -200,7 +200,7 @@ class _Writer:
         reports: dict[int, Submission] = {}
         for chunk in _chunks(ids):
             for report in (
-                Submission.objects.select_for_update()
+                Submission.objects.select_for_update(of=("self",))
                 .filter(pk__in=chunk, cycle=self.cycle)
                 .select_related("innovation__agency")
             ):

@@ -15,14 +15,6 @@ from ..forms import ClusterListForm, MemberImportForm
 from ..models import Cluster, ClusterList
 
 
-def _in_force_this_year(lists: list[ClusterList], year: int) -> ClusterList | None:
-    """The same rule as the rankings (scores/rankings.py): covering lists, latest valid_from."""
-    covering = [lst for lst in lists if lst.covers(year)]
-    if not covering:
-        return None
-    return max(covering, key=lambda lst: (lst.valid_from or 0, lst.updated_at, lst.pk))
-
-
 @national_admin_view
 @require_safe
 def cluster_lists(request):
@@ -41,7 +33,7 @@ def cluster_lists(request):
                 "cluster": value,
                 "label": label,
                 "lists": own,
-                "in_force": _in_force_this_year(own, year),
+                "in_force": ClusterList.in_force(own, year),
             }
         )
     return render(request, "regions/clusters/list.html", {"groups": groups, "year": year})
