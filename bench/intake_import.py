@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -366,6 +367,8 @@ def main() -> None:
         verdict = "ok" if within else "MISSED"
         print(f"{name:46} {seconds:8.2f} {cpu:7.2f} {rss:8.1f} {base:9.2f} {ratio:6.2f}  {verdict}")
     print(f"targets: total ≤ {TARGET_SECONDS:g} s, peak RSS ≤ {TARGET_MB:g} MB per step")
+    loop = min(timeit.repeat("sum(i * i for i in range(1_000_000))", number=1, repeat=5))
+    print(f"this machine: a million-step Python loop takes {loop * 1000:.0f} ms (for comparison)")
     if not all(r[-1] for r in results):
         sys.exit(1)
 

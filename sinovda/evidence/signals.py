@@ -31,6 +31,7 @@ def answer_documents_changed(sender, instance, action, reverse=False, pk_set=Non
     others = (
         sender.objects.filter(document_id__in=pk_set or ())
         .exclude(answer_id=instance.pk)
+        .order_by()
         .values_list("answer_id", flat=True)
         .distinct()
     )

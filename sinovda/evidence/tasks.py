@@ -71,6 +71,7 @@ def _enqueue_renamed(submission_id: int, name: str) -> None:
     stale = (
         DocumentCheck.objects.filter(answer__submission_id=submission_id)
         .exclude(details__inputs__name=name)
+        .order_by()
         .values_list("answer_id", flat=True)
         .distinct()
     )

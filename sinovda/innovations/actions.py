@@ -72,7 +72,7 @@ def _columns(submission) -> dict:
     return {f: getattr(submission, f) for f in PROFILE_FIELDS}
 
 
-def _profile(submission) -> dict:
+def audited_profile(submission) -> dict:
     """Every profile value by field code (columns and profile_extra), for the audit trail."""
     return {**_columns(submission), **(submission.profile_extra or {})}
 
@@ -155,13 +155,13 @@ def save_profile(
         raise PermissionDenied
     if "name" in columns:
         rules.check_unique_name(submission.cycle, columns["name"], exclude=submission)
-    before = _profile(submission)
+    before = audited_profile(submission)
     if extra:
         columns["profile_extra"] = profile.merged_extra(submission.profile_extra, extra)
     _bump(submission, expected_version, **columns)
     if "name" in columns and columns["name"] != submission.innovation.name:
         Innovation.objects.filter(pk=submission.innovation_id).update(name=columns["name"])
-    after = _profile(submission)
+    after = audited_profile(submission)
     changed = [f for f in {**before, **after} if before.get(f) != after.get(f)]
     record(
         "submission.edit_profile",

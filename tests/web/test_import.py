@@ -798,3 +798,15 @@ def test_checking_a_file_takes_the_same_queries_for_10_or_60_rows(region, cycle,
         return len(captured)
 
     assert queries(10) == queries(60)
+
+
+def test_the_upload_checks_the_csrf_token(region, cycle, agency, operator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator)
+    book, sheet = open_template(cycle, agency)
+    put(sheet, 2, cycle, "name", "Aku Mandiri")
+    response = upload(client, region, saved(book))
+    assert response.status_code == 403
+    assert not Submission.objects.exists()

@@ -39,19 +39,19 @@ def check(uses: list[Use], *, year: int) -> Result:
     if others:
         parts.append(
             _("Berkas yang sama juga dipakai untuk inovasi lain tahun ini: %(names)s.")
-            % {"names": _names(others)}
+            % {"names": _list([f"“{name}”" for name in others])}
         )
     if earlier:
         parts.append(
             _("Berkas yang sama sudah dipakai pada tahun sebelumnya: %(uses)s.")
-            % {"uses": _names([f"{name} ({y})" for y, name in earlier])}
+            % {"uses": _list([f"“{name}” ({y})" for y, name in earlier])}
         )
     parts.append(_("Ini hanya informasi; pastikan dokumennya memang berlaku untuk laporan ini."))
     return Result("reuse", Status.WARNING, " ".join(parts), details)
 
 
-def _names(names: list[str]) -> str:
-    shown = ", ".join(f"“{n}”" for n in names[:SHOWN])
-    if len(names) > SHOWN:
-        shown += " " + _("dan %(n)s lainnya") % {"n": len(names) - SHOWN}
+def _list(items: list[str]) -> str:
+    shown = ", ".join(items[:SHOWN])
+    if len(items) > SHOWN:
+        shown += " " + _("dan %(n)s lainnya") % {"n": len(items) - SHOWN}
     return shown

@@ -68,45 +68,60 @@ def _refuse_if(message):
         raise actions.ActionRefused(message)
 
 
+class Prepared:
+    """A value already adapted for the database: `insert_rows` passes it as it is (the same
+    audit JSON for thousands of rows is encoded once)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
 def insert_rows(model, rows: list[dict]) -> None:
     """INSERT `rows` (attname → value; other columns get their field's default, auto_now
-    fields the current time) with executemany: what bulk_create writes, without building a model
-    instance per row, which is most of the cost for a hundred thousand answers and audit rows."""
+    fields the current time) as multi-row INSERTs: what bulk_create writes, without building a
+    model instance per row, which is most of the cost for a hundred thousand answers and audit
+    rows."""
     if not rows:
         return
     db = connections[model.objects.db]  # the connection itself, not the per-call proxy
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = db.ops.quote_name
+    limit = db.features.max_query_params or BATCH * len(fields)
+    per_statement = max(1, min(BATCH, limit // len(fields)))
+    row_marks = "({})".format(", ".join(["%s"] * len(fields)))
     # Names come from the model's metadata; every value is a query parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     now = timezone.now()
-    plan = []  # per column: (attname, fixed prepared value or None, field to convert or None)
-    for f in fields:
+    # Each row starts as the defaults (auto_now columns: now) and takes its own values by
+    # position; only the columns that need it go through the field's adaptation.
+    base, position, convert = [], {}, {}
+    for index, f in enumerate(fields):
+        position[f.attname] = index
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            plan.append((f.attname, f.get_db_prep_save(now, db), None, None))
+            base.append(f.get_db_prep_save(now, db))
             continue
         default = f.get_default()
-        convert = f if f.get_internal_type() in CONVERTED else None
-        plan.append((f.attname, None, default, convert))
+        if f.get_internal_type() in CONVERTED:
+            convert[f.attname] = f
+            default = f.get_db_prep_save(default, db) if default is not None else None
+        base.append(default)
     with db.cursor() as cursor:
-        for chunk in _chunks(rows, BATCH):
+        for chunk in _chunks(rows, per_statement):
             params = []
             for row in chunk:
-                values = []
-                for name, fixed, default, convert in plan:
-                    if fixed is not None:
-                        values.append(fixed)
-                        continue
-                    value = row.get(name, default)
-                    if convert is not None and value is not None:
-                        value = convert.get_db_prep_save(value, db)
-                    values.append(value)
-                params.append(values)
-            cursor.executemany(sql, params)
+                values = base.copy()
+                for name, value in row.items():
+                    if type(value) is Prepared:
+                        value = value.value
+                    elif value is not None and name in convert:
+                        value = convert[name].get_db_prep_save(value, db)
+                    values[position[name]] = value
+                params.extend(values)
+            cursor.execute(head + ", ".join([row_marks] * len(chunk)), params)
 
 
 class _Audit:
@@ -118,15 +133,25 @@ class _Audit:
         self.actor_id = user.pk if getattr(user, "is_authenticated", False) else None
         self.ip = current_ip.get()
         self.pending: list[dict] = []
+        self.encoded: dict[tuple, Prepared] = {}
 
-    def add(self, action, obj, *, before=None, after=None):
+    def encoded_once(self, name: str, key, value) -> Prepared:
+        """`value` for the JSON column `name`, adapted once per `key`."""
+        found = self.encoded.get((name, key))
+        if found is None:
+            db = connections[AuditEvent.objects.db]
+            field = AuditEvent._meta.get_field(name)
+            found = self.encoded[(name, key)] = Prepared(field.get_db_prep_save(value, db))
+        return found
+
+    def add(self, action, obj, *, before=None, after=None, label=None):
         self.pending.append(
             {
                 "action": action,
                 "actor_id": self.actor_id,
                 "object_type": obj._meta.label_lower,
                 "object_id": str(obj.pk),
-                "object_repr": str(obj)[:200],
+                "object_repr": label if label is not None else str(obj)[:200],
                 "region_id": self.access.region.pk,
                 "before": before,
                 "after": after,
@@ -286,11 +311,14 @@ class _Writer:
         Submission.objects.bulk_create(reports, batch_size=BATCH)
         answers = []
         unclaimed = actions.judged(_claim(None), [])
+        audit = self.audit
         for entry, report, changed in zip(entries, reports, profiles, strict=True):
-            self.audit.add(
+            label = str(report)[:200]
+            audit.add(
                 "submission.create",
                 report,
                 after={"name": entry.name, "agency": entry.agency_id, "cycle": self.cycle.pk},
+                label=label,
             )
             if changed is not None:
                 before, after = changed
@@ -304,8 +332,15 @@ class _Writer:
                         "claimed_by_id": self.user.pk,
                     }
                 )
-                after = actions.judged(_claim(level), [])
-                self._audit_claim(report, code, dict(unclaimed), after, ReviewState.PENDING)
+                # A new claim's audit row: the same JSON for every report (save_answer's shape).
+                after = {**actions.judged(_claim(level), []), "review_state": ReviewState.PENDING}
+                audit.add(
+                    "answer.claim",
+                    report,
+                    before=audit.encoded_once("before", code, {code: unclaimed}),
+                    after=audit.encoded_once("after", (code, level), {code: after}),
+                    label=label,
+                )
             if len(answers) >= FLUSH_ROWS:
                 insert_rows(Answer, answers)
                 answers = []
@@ -391,14 +426,16 @@ class _Writer:
         """Set the values on `report` as save_profile does; returns the audited profile before
         and after. `fields` collects the column values to write."""
         columns, extra = profile.split_values(self.edition, values)
-        before = actions._profile(report)  # the audited profile, exactly as save_profile has it
+        before = actions.audited_profile(
+            report
+        )  # the audited profile, exactly as save_profile has it
         if extra:
             columns["profile_extra"] = profile.merged_extra(report.profile_extra, extra)
         for name, value in columns.items():
             setattr(report, name, value)
         if fields is not None:
             fields.update(columns)
-        return before, actions._profile(report)
+        return before, actions.audited_profile(report)
 
     def _audit_profile(self, report, before, after):
         changed = [f for f in {**before, **after} if before.get(f) != after.get(f)]

@@ -181,8 +181,8 @@ def cell_value(edition, column: Column, value):
 
 
 def same_cell(a, b) -> bool:
-    """True when two cell values say the same (text compared without surrounding spaces, line
-    ends or case of a choice; numbers and dates as values)."""
+    """True when two cell values say the same (text compared without surrounding spaces and
+    line-end style; numbers and dates as values)."""
     if isinstance(a, datetime.datetime):
         a = a.date()
     if isinstance(b, datetime.datetime):

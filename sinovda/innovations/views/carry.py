@@ -15,7 +15,7 @@ from ..models import REPORTED_STATES, Submission
 from .submissions import _detail
 
 
-def _previous_cycle(cycle):
+def previous_cycle_of(cycle):
     return (
         cycle.region.cycles.filter(edition__year__lt=cycle.edition.year)
         .select_related("edition")
@@ -27,7 +27,7 @@ def _previous_cycle(cycle):
 @region_view(Need.MEMBER)
 def carry_over_list(request, access, year):
     cycle = get_cycle(access, year)
-    previous = _previous_cycle(cycle)
+    previous = previous_cycle_of(cycle)
     candidates = []
     if previous is not None:
         taken = Submission.objects.filter(cycle=cycle).values("innovation_id")
@@ -44,7 +44,7 @@ def carry_over_list(request, access, year):
 @region_view(Need.MEMBER)
 def carry_over(request, access, year, public_id):
     cycle = get_cycle(access, year)
-    previous_cycle = _previous_cycle(cycle)
+    previous_cycle = previous_cycle_of(cycle)
     if previous_cycle is None:
         raise Http404
     source = get_submission(access, previous_cycle.edition.year, public_id)

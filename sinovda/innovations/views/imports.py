@@ -26,7 +26,7 @@ from ..imports.forms import CarryAllForm, ImportUploadForm
 from ..imports.plan import SAME
 from ..lookup import visible_submissions
 from ..models import Submission
-from .carry import _previous_cycle
+from .carry import previous_cycle_of
 
 ENTRIES_PER_PAGE = 50
 PROBLEMS_PER_PAGE = 100
@@ -194,7 +194,7 @@ def carry_over_all(request, access, year):
     """Start this year from last year for one OPD: every sent report not carried yet, at once."""
     _require_editor(access)
     cycle = get_cycle(access, year)
-    previous = _previous_cycle(cycle)
+    previous = previous_cycle_of(cycle)
     agency = _chosen_agency(access, request.GET.get("opd"))
     candidates, carried = [], []
     if previous is not None and agency is not None:
