@@ -364,7 +364,7 @@ def main() -> None:
     results = run(args.rows, args.seed)
     print(f"{'step':46} {'seconds':>8} {'cpu':>7} {'peak MB':>8} {'baseline':>9} {'ratio':>6}")
     for name, seconds, cpu, rss, base, ratio, within in results:
-        verdict = "ok" if within else "MISSED"
+        verdict = "PASS" if within else "FAIL"
         print(f"{name:46} {seconds:8.2f} {cpu:7.2f} {rss:8.1f} {base:9.2f} {ratio:6.2f}  {verdict}")
     print(f"targets: total ≤ {TARGET_SECONDS:g} s, peak RSS ≤ {TARGET_MB:g} MB per step")
     loop = min(timeit.repeat("sum(i * i for i in range(1_000_000))", number=1, repeat=5))

@@ -164,7 +164,9 @@ def time_pages(client, page_list, rounds: int) -> dict[str, list[float]]:
 
 
 def count_queries(client, page_list, sample: int = 20) -> dict[str, int]:
-    """The most queries one request of each page made, over its first `sample` URLs."""
+    """The most queries one request of each page made, over its first `sample` URLs. Pages that
+    keep computed parts in memory (the rankings) make more queries for the first request of an
+    input (cold) than for the next (warm): `query_counts` measures both in a fresh process."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -177,6 +179,18 @@ def count_queries(client, page_list, sample: int = 20) -> dict[str, int]:
             most = max(most, len(captured.captured_queries))
         counts[key] = most
     return counts
+
+
+def query_counts(database_url: str, seed: int) -> dict:
+    """Cold and warm query counts per page, measured by this script in a fresh process."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--queries-only", "--database-url", database_url]
+        + ["--requests", "20", "--seed", str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def p95(values: list[float]) -> float:
@@ -229,8 +243,10 @@ def main() -> None:
     client = Client()
     rng = random.Random(args.seed)  # noqa: S311 - which inputs to request
     page_list = pages(args.requests, rng)
-    if args.queries_only:  # the child process on the small database
-        print(json.dumps({"dataset": dataset(), "queries": count_queries(client, page_list)}))
+    if args.queries_only:  # a child process: a fresh process, so the first pass is cold
+        cold = count_queries(client, page_list)
+        warm = count_queries(client, page_list)
+        print(json.dumps({"dataset": dataset(), "cold": cold, "warm": warm}))
         return
 
     if connection.vendor != "postgresql":
@@ -243,46 +259,45 @@ def main() -> None:
     times = time_pages(client, page_list, args.requests)
     elapsed = time.perf_counter() - started
     queries = count_queries(client, page_list)
-    small = None
-    if args.small_url:
-        child = subprocess.run(
-            [sys.executable, __file__, "--queries-only", "--database-url", args.small_url]
-            + ["--requests", "20", "--seed", str(args.seed)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        small = json.loads(child.stdout.strip().splitlines()[-1])
+    large = query_counts(os.environ["DATABASE_URL"], args.seed)
+    small = query_counts(args.small_url, args.seed) if args.small_url else None
 
     trivial_median = statistics.median(times["trivial"])
     trivial_p95 = p95(times["trivial"])
     print(f"{args.requests} permintaan per halaman dalam {elapsed:.1f} s")
     print(
-        f"  {'halaman':<26}{'median ms':>10}{'p95 ms':>9}{'× trivial':>16}{'kueri':>7}{'target':>8}"
+        f"  {'halaman':<26}{'median ms':>10}{'p95 ms':>9}{'× trivial':>14}{'kueri':>7}"
+        f"{f'≤{P95_MS} ms':>10}{f'≤{P95_RATIO:g}×':>6}"
     )
-    all_met = True
+    verdicts = {"ms": True, "ratio": True}
     for key, label, _urls in page_list:
         median, high = statistics.median(times[key]), p95(times[key])
         ratio_median, ratio_p95 = median / trivial_median, high / trivial_p95
-        met = high <= P95_MS and (key == "trivial" or ratio_p95 <= P95_RATIO)
-        all_met = all_met and met
+        fast, close = high <= P95_MS, ratio_p95 <= P95_RATIO
+        verdicts["ms"] &= fast
+        verdicts["ratio"] &= close
         ratios = f"{ratio_median:.1f} / {ratio_p95:.1f}"
         print(
-            f"  {label:<26}{median:>10.1f}{high:>9.1f}{ratios:>16}{queries[key]:>7}"
-            f"{'PASS' if met else 'FAIL':>8}"
+            f"  {label:<26}{median:>10.1f}{high:>9.1f}{ratios:>14}{queries[key]:>7}"
+            f"{'PASS' if fast else 'FAIL':>10}{'PASS' if close else 'FAIL':>6}"
         )
     print(
-        f"target: p95 ≤ {P95_MS} ms dan p95 ≤ {P95_RATIO:g}× p95 halaman masuk "
-        f"(× trivial = median / p95): {'PASS' if all_met else 'FAIL'}"
+        f"× trivial = median / median halaman masuk dan p95 / p95 halaman masuk. "
+        f"Target p95 ≤ {P95_MS} ms: {'PASS' if verdicts['ms'] else 'FAIL'}; "
+        f"p95 ≤ {P95_RATIO:g}× halaman masuk: {'PASS' if verdicts['ratio'] else 'FAIL'}"
     )
     if small:
-        print(f"\nkueri per halaman pada data ×0.1 ({small['dataset']}) dan ×1:")
+        print("\nkueri per permintaan, proses baru (dingin / hangat), data ×0.1 dan ×1")
+        print(f"  ×0.1: {small['dataset']}")
+        print(f"  ×1:   {large['dataset']}")
         same = True
         for key, label, _urls in page_list:
-            q_small, q_large = small["queries"].get(key), queries[key]
-            same = same and q_small == q_large
-            verdict = "sama" if q_small == q_large else "BERBEDA"
-            print(f"  {label:<26}{q_small!s:>6}{q_large:>6}  {verdict}")
+            pair_small = (small["cold"].get(key), small["warm"].get(key))
+            pair_large = (large["cold"][key], large["warm"][key])
+            same = same and pair_small == pair_large
+            verdict = "sama" if pair_small == pair_large else "BERBEDA"
+            small_text, large_text = (f"{cold} / {warm}" for cold, warm in (pair_small, pair_large))
+            print(f"  {label:<26}{small_text:>9}{large_text:>9}  {verdict}")
         print(f"kueri tetap saat data ×10: {'PASS' if same else 'FAIL'}")
 
 

@@ -341,7 +341,7 @@ def send_agency_reminder(access, cycle, agency) -> Reminder:
     operators = operators_by_agency(cycle.region).get(agency.pk)
     if not operators:
         raise ActionRefused(
-            _("%(agency)s belum punya operator aktif. Tambahkan operator di halaman Orang.")
+            _("%(agency)s belum punya operator aktif. Tambahkan operator di halaman Pengguna.")
             % {"agency": agency.short_name}
         )
     reminder = remind_agency(cycle, work, operators, day, by=access.user)

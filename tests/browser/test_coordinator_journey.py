@@ -39,7 +39,7 @@ def test_coordinator_creates_opd_and_operator_who_sees_only_own_opd(page, new_pa
     page.get_by_label("Singkatan").fill("Diskominfo")
     page.get_by_role("button", name="Simpan").click()
     expect(page).to_have_url(re.compile(rf"/r/{re.escape(region.code)}/opd/$"))
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator(".messages[role=status]")).to_contain_text(
         "OPD Dinas Komunikasi dan Informatika ditambahkan."
     )
     expect(page.get_by_role("row").filter(has_text="Diskominfo")).to_have_count(1)
@@ -55,7 +55,7 @@ def test_coordinator_creates_opd_and_operator_who_sees_only_own_opd(page, new_pa
     page.get_by_label("Kata sandi sementara").fill(TEMPORARY_PASSWORD)
     page.get_by_role("button", name="Simpan").click()
     expect(page).to_have_url(re.compile(rf"/r/{re.escape(region.code)}/orang/$"))
-    expect(page.get_by_role("status")).to_contain_text("Akun operator.diskominfo dibuat.")
+    expect(page.locator(".messages[role=status]")).to_contain_text("Akun operator.diskominfo dibuat.")
     row = page.get_by_role("row").filter(has_text="operator.diskominfo")
     expect(row).to_contain_text("Operator OPD")
     expect(row).to_contain_text("Diskominfo")
@@ -91,7 +91,7 @@ def test_coordinator_creates_opd_and_operator_who_sees_only_own_opd(page, new_pa
 
     # --- Then the region home, showing their own OPD and nothing of the others.
     expect(op).to_have_url(re.compile(rf"/r/{re.escape(region.code)}/$"))
-    expect(op.get_by_role("status")).to_contain_text("Kata sandi Anda sudah diganti.")
+    expect(op.locator(".messages[role=status]")).to_contain_text("Kata sandi Anda sudah diganti.")
     own_card = op.locator("section.card").filter(
         has=op.get_by_role("heading", name="OPD Anda", level=2)
     )

@@ -28,7 +28,7 @@ def fill_indicator(page, code, level):
     ).first.click()
     page.get_by_label(re.compile(rf"Tingkat {level}:")).check()
     page.get_by_role("button", name="Simpan indikator").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Indikator {code} disimpan.")
+    expect(page.locator(".messages[role=status]")).to_contain_text(f"Indikator {code} disimpan.")
 
 
 def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_server, tmp_path):
@@ -67,7 +67,7 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
     page.get_by_label("Manfaat").fill("Warga tidak perlu datang ke kantor.")
     page.get_by_label("Hasil inovasi").fill("Ratusan dokumen diantar ke rumah warga.")
     page.get_by_role("button", name="Simpan profil").click()
-    expect(page.get_by_role("status")).to_contain_text("Profil inovasi disimpan.")
+    expect(page.locator(".messages[role=status]")).to_contain_text("Profil inovasi disimpan.")
 
     # Evidence for the first indicator, uploaded from the indicator page and ticked on return.
     evidence = tmp_path / "perbup-sanjo-barokah.pdf"
@@ -87,7 +87,7 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
         fill_indicator(page, code, 3)
 
     page.get_by_role("button", name="Kirim untuk diverifikasi").click()
-    expect(page.get_by_role("status")).to_contain_text("Laporan dikirim untuk diverifikasi.")
+    expect(page.locator(".messages[role=status]")).to_contain_text("Laporan dikirim untuk diverifikasi.")
     submission = Submission.objects.get(name="Sanjo Barokah")
     assert submission.state == State.SUBMITTED
     assert Answer.objects.get(submission=submission, indicator_code=first).documents.count() == 1
@@ -104,14 +104,14 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
         "Perbup belum ditandatangani bupati."
     )
     card.get_by_role("button", name="Simpan keputusan").click()
-    expect(reviewer.get_by_role("status")).to_contain_text(
+    expect(reviewer.locator(".messages[role=status]")).to_contain_text(
         f"Keputusan untuk indikator {first} disimpan."
     )
     reviewer.get_by_label("Apa yang harus diperbaiki OPD").fill(
         "Unggah Perbup yang sudah ditandatangani."
     )
     reviewer.get_by_role("button", name="Kembalikan untuk perbaikan").click()
-    expect(reviewer.get_by_role("status")).to_contain_text("dikembalikan")
+    expect(reviewer.locator(".messages[role=status]")).to_contain_text("dikembalikan")
 
     # --- The operator reads the note, answers it, and sends the report again.
     page.reload()
@@ -125,7 +125,7 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
     page.get_by_label(re.compile(r"Tingkat 2:")).check()
     page.get_by_role("button", name="Simpan indikator").click()
     page.get_by_role("button", name="Kirim untuk diverifikasi").click()
-    expect(page.get_by_role("status")).to_contain_text("Laporan dikirim untuk diverifikasi.")
+    expect(page.locator(".messages[role=status]")).to_contain_text("Laporan dikirim untuk diverifikasi.")
 
     # --- The verifier accepts every claim and verifies.
     reviewer.goto(live_server.url + f"/r/{region.code}/siklus/2023/verifikasi/")
@@ -135,7 +135,7 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
         card.get_by_label("Terima", exact=True).check()
         card.get_by_role("button", name="Simpan keputusan").click()
     reviewer.get_by_role("button", name="Verifikasi laporan").click()
-    expect(reviewer.get_by_role("status")).to_contain_text("Laporan terverifikasi.")
+    expect(reviewer.locator(".messages[role=status]")).to_contain_text("Laporan terverifikasi.")
     submission.refresh_from_db()
     assert submission.state == State.VERIFIED
 

@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,7 +22,7 @@ from sinovda.innovations.models import (
     State,
     Submission,
 )
-from sinovda.regions.models import Agency, Region
+from sinovda.regions.models import Agency, ClusterList, Region
 from sinovda.scores import bridge
 from sinovda.scores.models import ResultSnapshot, Source
 from sinovda.scores.recompute import recompute_year
@@ -29,6 +30,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 TAG = nation.SYNTHETIC_TAG
+REGIONS_CSV = Path(nation.__file__).resolve().parents[1] / "regions" / "data" / "regions.csv"
 
 
 @pytest.fixture
@@ -198,6 +200,22 @@ def test_one_province_is_that_provinces_part_of_the_nation(regions):
     assert Innovation.objects.filter(region__code="91.03").exists()  # Papua untouched
 
 
+def test_an_empty_database_gets_every_pemda_and_the_editions_first():
+    with open(REGIONS_CSV, encoding="utf-8") as f:
+        pemda = sum(1 for _line in f) - 1  # the header
+
+    counts = generate(scale=0.05, province="16")
+
+    assert Region.objects.count() == pemda  # load_regions ran: every Pemda of the regions data
+    assert ClusterList.objects.exists()  # and the cluster lists it loads
+    south = Region.objects.filter(code__startswith="16")
+    assert counts.regions == south.count() > 10
+    assert set(Innovation.objects.values_list("region__code", flat=True)) <= set(
+        south.values_list("code", flat=True)
+    )
+    assert Edition.objects.filter(year=nation.SUBMISSION_YEAR).exists()
+
+
 def test_it_refuses_to_run_beside_real_innovations(regions):
     cycle = factories.cycle(regions[1], 2023)
     real = factories.submission(cycle, name="Sanjo Barokah")
@@ -281,6 +299,7 @@ def mixed_cycle(region, year=2025, seed=0):
         ReviewState.PENDING,
         ReviewState.REJECTED,
     ]
+    answers = []
     for number, state in enumerate(states):
         report = factories.submission(
             cycle,
@@ -292,7 +311,9 @@ def mixed_cycle(region, year=2025, seed=0):
         for k, code in enumerate(sid):
             if (k + number + seed) % 7 == 6:
                 continue  # not answered
-            claimed = (k * 3 + number + seed) % 4 or None if k % 5 == 4 else (k + seed) % 4
+            claimed = (k + seed) % 4
+            if k % 5 == 4:  # some claims empty (None)
+                claimed = (k * 3 + number + seed) % 4 or None
             decision = review[(k + number + seed) % 4]
             verified = None
             if decision == ReviewState.ACCEPTED:
@@ -301,20 +322,25 @@ def mixed_cycle(region, year=2025, seed=0):
                 verified = max(0, (claimed or 0) - 1)
             elif decision == ReviewState.REJECTED:
                 verified = 0
-            Answer.objects.create(
-                submission=report,
-                indicator_code=code,
-                claimed_level=claimed,
-                verified_level=verified,
-                review_state=decision,
+            elif k % 2:  # pending again (reopened) with the earlier review's level still there
+                verified = max(0, (claimed or 0) - 1)
+            answers.append(
+                Answer(
+                    submission=report,
+                    indicator_code=code,
+                    claimed_level=claimed,
+                    verified_level=verified,
+                    review_state=decision,
+                )
             )
+    Answer.objects.bulk_create(answers)
     for k, row in enumerate(spec.spd_rows):
         decision = review[(k + seed) % 4]
         RegionAnswer.objects.create(
             cycle=cycle,
             row_code=row.code,
             claimed_level=(k + seed) % 3 + 1,
-            verified_level=None if decision == ReviewState.PENDING else (k + seed) % 3,
+            verified_level=None if decision == ReviewState.PENDING and k % 2 else (k + seed) % 3,
             review_state=decision,
         )
     return cycle

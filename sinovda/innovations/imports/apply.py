@@ -21,6 +21,9 @@ tests/web/test_import.py applies one plan both ways and compares the rows and th
 a change to the actions that this module does not follow fails there.
 """
 
+from contextlib import closing
+from itertools import chain
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
@@ -68,102 +71,169 @@ def _refuse_if(message):
         raise actions.ActionRefused(message)
 
 
-class Prepared:
-    """A value already adapted for the database: `insert_rows` passes it as it is (the same
-    audit JSON for thousands of rows is encoded once)."""
+class Table:
+    """Multi-row INSERTs into `model`: what bulk_create writes, without a model instance per
+    row, which is most of the cost for a hundred thousand answers and audit rows.
 
-    __slots__ = ("value",)
+    Each row is a tuple of the values of `names` (attnames), in that order, already adapted for
+    the database where the column needs it (`adapt`); every other column gets its field's
+    default, and auto_now columns the time the table was made."""
 
-    def __init__(self, value):
-        self.value = value
+    def __init__(self, model, names: tuple[str, ...]):
+        self.db = db = connections[model.objects.db]  # the connection, not the per-call proxy
+        self.model = model
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.now = now = timezone.now()
+        defaults = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults.append(f.get_db_prep_save(now, db))
+            else:
+                default = f.get_default()
+                if default is not None and f.get_internal_type() in CONVERTED:
+                    default = f.get_db_prep_save(default, db)
+                defaults.append(default)
+        self.defaults = tuple(defaults)
+        # A row is `values + defaults` picked into the columns' order in one C call.
+        where = {name: index for index, name in enumerate(names)}
+        self.pick = itemgetter(
+            *[where.get(f.attname, len(names) + index) for index, f in enumerate(fields)]
+        )
+        self.width = len(fields)
+        quote = db.ops.quote_name
+        # Names come from the model's metadata; every value is a query parameter.
+        self.head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+        )
+        limit = db.features.max_query_params or BATCH * len(fields)
+        self.per_statement = max(1, min(BATCH, limit // len(fields)))
+        self.rows: list[tuple] = []
+
+    def adapt(self, name: str, value):
+        """`value` for the column `name` as the database adapter takes it."""
+        if value is None:
+            return None
+        return self.model._meta.get_field(name).get_db_prep_save(value, self.db)
+
+    def add(self, values: tuple) -> None:
+        self.rows.append(self.pick(values + self.defaults))
+        if len(self.rows) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self, *, returning: bool = False) -> list:
+        """Write the rows added so far; with `returning`, the new primary keys in row order
+        (multi-row INSERT … RETURNING gives them in order on SQLite and PostgreSQL, as Django's
+        bulk_create relies on)."""
+        rows, self.rows = self.rows, []
+        if not rows:
+            return []
+        db = self.db
+        db.ensure_connection()
+        if db.vendor == "sqlite":
+            # Django's SQLite cursor rewrites every %s of the statement into ? with a regular
+            # expression, a tenth of the import's writing time for statements of thousands of
+            # parameters; the driver's own cursor takes ? as it is. Errors are still Django's.
+            mark, cursor = "?", db.connection.cursor()
+        else:
+            mark, cursor = "%s", db.cursor()
+        marks = "({})".format(", ".join([mark] * self.width))
+        tail = f" RETURNING {db.ops.quote_name(self.model._meta.pk.column)}" if returning else ""
+        keys = []
+        with db.wrap_database_errors, closing(cursor):
+            for chunk in _chunks(rows, self.per_statement):
+                cursor.execute(
+                    self.head + ", ".join([marks] * len(chunk)) + tail,
+                    list(chain.from_iterable(chunk)),
+                )
+                if returning:
+                    keys.extend(row[0] for row in cursor.fetchall())
+        return keys
 
 
-def insert_rows(model, rows: list[dict]) -> None:
-    """INSERT `rows` (attname → value; other columns get their field's default, auto_now
-    fields the current time) as multi-row INSERTs: what bulk_create writes, without building a
-    model instance per row, which is most of the cost for a hundred thousand answers and audit
-    rows."""
-    if not rows:
+def insert_objects(model, objects: list) -> None:
+    """bulk_create for new model instances (every value adapted by its field, auto_now fields
+    set to now, primary keys set back), as one Table: bulk_create's SQL compiler costs more
+    than the database for the thousands of reports of an import."""
+    if not objects:
         return
-    db = connections[model.objects.db]  # the connection itself, not the per-call proxy
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    quote = db.ops.quote_name
-    limit = db.features.max_query_params or BATCH * len(fields)
-    per_statement = max(1, min(BATCH, limit // len(fields)))
-    row_marks = "({})".format(", ".join(["%s"] * len(fields)))
-    # Names come from the model's metadata; every value is a query parameter.
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    )
-    now = timezone.now()
-    # Each row starts as the defaults (auto_now columns: now) and takes its own values by
-    # position; only the columns that need it go through the field's adaptation.
-    base, position, convert = [], {}, {}
-    for index, f in enumerate(fields):
-        position[f.attname] = index
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            base.append(f.get_db_prep_save(now, db))
-            continue
-        default = f.get_default()
-        if f.get_internal_type() in CONVERTED:
-            convert[f.attname] = f
-            default = f.get_db_prep_save(default, db) if default is not None else None
-        base.append(default)
-    with db.cursor() as cursor:
-        for chunk in _chunks(rows, per_statement):
-            params = []
-            for row in chunk:
-                values = base.copy()
-                for name, value in row.items():
-                    if type(value) is Prepared:
-                        value = value.value
-                    elif value is not None and name in convert:
-                        value = convert[name].get_db_prep_save(value, db)
-                    values[position[name]] = value
-                params.extend(values)
-            cursor.execute(head + ", ".join([row_marks] * len(chunk)), params)
+    names = tuple(f.attname for f in fields)
+    table = Table(model, names)
+    db = table.db
+    auto = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    values_of = attrgetter(*names)
+    for obj in objects:
+        for name in auto:
+            setattr(obj, name, table.now)
+        table.rows.append(
+            tuple(
+                None if value is None else field.get_db_prep_save(value, db)
+                for field, value in zip(fields, values_of(obj), strict=True)
+            )
+        )
+    keys = table.flush(returning=True)
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = db.alias
+
+
+AUDIT_COLUMNS = (
+    "action",
+    "actor_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "region_id",
+    "before",
+    "after",
+    "ip",
+)
 
 
 class _Audit:
     """Audit rows exactly as `audit.models.record` writes them, inserted in batches."""
 
     def __init__(self, access):
-        self.access = access
+        self.table = Table(AuditEvent, AUDIT_COLUMNS)
         user = access.user
         self.actor_id = user.pk if getattr(user, "is_authenticated", False) else None
-        self.ip = current_ip.get()
-        self.pending: list[dict] = []
-        self.encoded: dict[tuple, Prepared] = {}
+        self.region_id = access.region.pk
+        self.ip = self.table.adapt("ip", current_ip.get())
+        self.encoded: dict[tuple, object] = {}
 
-    def encoded_once(self, name: str, key, value) -> Prepared:
-        """`value` for the JSON column `name`, adapted once per `key`."""
+    def encoded_once(self, name: str, key, value):
+        """`value` for the JSON column `name`, adapted once per `key` (the same audit JSON for
+        thousands of rows is encoded once)."""
         found = self.encoded.get((name, key))
         if found is None:
-            db = connections[AuditEvent.objects.db]
-            field = AuditEvent._meta.get_field(name)
-            found = self.encoded[(name, key)] = Prepared(field.get_db_prep_save(value, db))
+            found = self.encoded[(name, key)] = self.table.adapt(name, value)
         return found
 
-    def add(self, action, obj, *, before=None, after=None, label=None):
-        self.pending.append(
-            {
-                "action": action,
-                "actor_id": self.actor_id,
-                "object_type": obj._meta.label_lower,
-                "object_id": str(obj.pk),
-                "object_repr": label if label is not None else str(obj)[:200],
-                "region_id": self.access.region.pk,
-                "before": before,
-                "after": after,
-                "ip": self.ip,
-            }
+    def add(self, action, obj, *, before=None, after=None, label=None, encoded=False):
+        """One row; `encoded` when before and after come from `encoded_once`."""
+        if not encoded:
+            before, after = self.table.adapt("before", before), self.table.adapt("after", after)
+        self.table.add(
+            (
+                action,
+                self.actor_id,
+                obj._meta.label_lower,
+                str(obj.pk),
+                label if label is not None else str(obj)[:200],
+                self.region_id,
+                before,
+                after,
+                self.ip,
+            )
         )
-        if len(self.pending) >= FLUSH_ROWS:
-            self.flush()
 
     def flush(self):
-        insert_rows(AuditEvent, self.pending)
-        self.pending = []
+        self.table.flush()
 
 
 def _claim(level, link="", reply=""):
@@ -299,7 +369,7 @@ class _Writer:
             )
             for e in entries
         ]
-        Innovation.objects.bulk_create(innovations, batch_size=BATCH)
+        insert_objects(Innovation, innovations)
         reports, profiles = [], []
         for entry, innovation in zip(entries, innovations, strict=True):
             report = Submission(
@@ -308,10 +378,14 @@ class _Writer:
             profiles.append(self._set_profile(report, entry.profile) if entry.profile else None)
             report.version = 1 + (1 if entry.profile else 0) + len(entry.levels)
             reports.append(report)
-        Submission.objects.bulk_create(reports, batch_size=BATCH)
-        answers = []
+        insert_objects(Submission, reports)
+        answers = Table(
+            Answer, ("submission_id", "indicator_code", "claimed_level", "claimed_by_id")
+        )
         unclaimed = actions.judged(_claim(None), [])
         audit = self.audit
+        claims: dict[tuple, tuple] = {}  # (code, level) -> the audit's before and after JSON
+        user_id = self.user.pk
         for entry, report, changed in zip(entries, reports, profiles, strict=True):
             label = str(report)[:200]
             audit.add(
@@ -324,27 +398,27 @@ class _Writer:
                 before, after = changed
                 self._audit_profile(report, before, after)
             for code, level in entry.levels.items():
-                answers.append(
-                    {
-                        "submission_id": report.pk,
-                        "indicator_code": code,
-                        "claimed_level": level,
-                        "claimed_by_id": self.user.pk,
-                    }
-                )
+                answers.add((report.pk, code, level, user_id))
                 # A new claim's audit row: the same JSON for every report (save_answer's shape).
-                after = {**actions.judged(_claim(level), []), "review_state": ReviewState.PENDING}
+                encoded = claims.get((code, level))
+                if encoded is None:
+                    after = {
+                        **actions.judged(_claim(level), []),
+                        "review_state": ReviewState.PENDING,
+                    }
+                    encoded = claims[(code, level)] = (
+                        audit.encoded_once("before", code, {code: unclaimed}),
+                        audit.encoded_once("after", (code, level), {code: after}),
+                    )
                 audit.add(
                     "answer.claim",
                     report,
-                    before=audit.encoded_once("before", code, {code: unclaimed}),
-                    after=audit.encoded_once("after", (code, level), {code: after}),
+                    before=encoded[0],
+                    after=encoded[1],
                     label=label,
+                    encoded=True,
                 )
-            if len(answers) >= FLUSH_ROWS:
-                insert_rows(Answer, answers)
-                answers = []
-        insert_rows(Answer, answers)
+        answers.flush()
 
     # --- changed reports -------------------------------------------------------------------------
 

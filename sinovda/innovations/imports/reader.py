@@ -27,7 +27,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from . import layout
+from . import layout, sheetxml
 
 logger = logging.getLogger(__name__)
 
@@ -236,10 +236,21 @@ def _read_book(book) -> Sheet:
     if layout.INFO_SHEET not in book.sheetnames or layout.DATA_SHEET not in book.sheetnames:
         raise FileRefused(not_ours_message())
     info = _read_info(book[layout.INFO_SHEET])
-    data = book[layout.DATA_SHEET]
-    header_cells = next(data.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS + 1), ())
-    _refuse_formulas(1, header_cells)
-    headers = [_text(c.value) for c in header_cells]
+    rows = sheetxml.rows(book[layout.DATA_SHEET], sheetxml.Book(book))
+    try:
+        return _read_data(info, rows)
+    finally:
+        rows.close()  # the zip member, when a refusal stops the reading early
+
+
+def _read_data(info: dict, rows) -> Sheet:
+    first = next(rows, None)
+    header_cells = first[1] if first is not None and first[0] == 1 else []
+    _refuse_formulas(1, [c for c in header_cells if c[0] <= MAX_COLUMNS + 1])
+    headers = [""] * max((c[0] for c in header_cells if c[0] <= MAX_COLUMNS + 1), default=0)
+    for column, value, _flagged in header_cells:
+        if column <= MAX_COLUMNS + 1:
+            headers[column - 1] = _text(value)
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > MAX_COLUMNS:
@@ -252,27 +263,22 @@ def _read_book(book) -> Sheet:
     if not headers:
         raise FileRefused(not_ours_message())
     sheet = Sheet(info=info, headers=headers)
+    width = len(headers)
     formulas: list[str] = []
     last_allowed = MAX_ROWS + 1
-    gap = None  # openpyxl fills missing rows with one shared tuple: skip it at once
-    for number, cells in enumerate(data.iter_rows(min_row=2, max_col=len(headers)), start=2):
-        if cells is gap:
-            continue
-        values = []
+    for number, cells in rows:
+        values = [None] * width
         filled = False
-        for index, cell in enumerate(cells, start=1):
-            value = cell.value
-            if value is None:
-                values.append(None)
+        for column, value, flagged in cells:
+            if value is None or column > width:
                 continue
-            if cell.data_type in ("f", "e"):
-                formulas.append(f"{get_column_letter(index)}{number}")
+            if flagged:
+                formulas.append(f"{get_column_letter(column)}{number}")
             if isinstance(value, str) and not value.strip():
-                value = None
-            filled = filled or value is not None
-            values.append(value)
+                continue
+            filled = True
+            values[column - 1] = value
         if not filled:
-            gap = cells
             continue
         if number > last_allowed or len(sheet.rows) >= MAX_ROWS:
             raise FileRefused(_too_many_rows_message())
@@ -287,7 +293,13 @@ def _read_info(sheet) -> dict:
     for number, cells in enumerate(sheet.iter_rows(min_row=1, max_row=30, max_col=2), start=1):
         if len(cells) < 2:
             continue
-        _refuse_formulas(number, cells)
+        _refuse_formulas(
+            number,
+            [
+                (column, cell.value, cell.data_type in ("f", "e"))
+                for column, cell in enumerate(cells, start=1)
+            ],
+        )
         key = _text(cells[0].value)
         if key:
             info[key] = cells[1].value
@@ -295,10 +307,12 @@ def _read_info(sheet) -> dict:
 
 
 def _refuse_formulas(row, cells) -> None:
+    """Refuse the file if one of `cells` ((column, value, flagged) from sheetxml) holds a formula
+    or an Excel error."""
     found = [
-        f"{get_column_letter(index)}{row}"
-        for index, cell in enumerate(cells, start=1)
-        if cell.value is not None and cell.data_type in ("f", "e")
+        f"{get_column_letter(column)}{row}"
+        for column, value, flagged in cells
+        if value is not None and flagged
     ]
     if found:
         raise FileRefused(_formula_message(found))

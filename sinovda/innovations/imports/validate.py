@@ -37,6 +37,7 @@ from .plan import CHANGE, CREATE, SAME, Change, Entry, Plan, Problem
 from .reader import FileRefused, Sheet, not_ours_message
 
 SHOWN_CHARACTERS = 300  # of a long text in the preview
+UNIQUE_KINDS = {"text", "longtext", "url"}  # cells that rarely repeat: not worth remembering
 
 
 def validate(sheet: Sheet, access, cycle, *, file_name: str = "") -> Plan:
@@ -234,9 +235,29 @@ class _Fields:
         self.yes_no = {
             layout.header_key(label): value for value, label in profile.YES_NO_LABELS.items()
         }
+        self.known: dict[tuple, tuple] = {}
 
     def parse(self, column: layout.Column, raw):
-        """The cell as the form would clean it, or ValidationError with the form's message."""
+        """The cell as the form would clean it, or ValidationError with the form's message.
+
+        Cleaning depends on the cell alone, so in the columns whose cells repeat (levels,
+        choices, dates, numbers, urusan) each distinct value is cleaned once per file."""
+        if column.kind in UNIQUE_KINDS:
+            return self.clean(column, raw)
+        key = (column.key, type(raw), raw)
+        found = self.known.get(key)
+        if found is None:
+            try:
+                found = (True, self.clean(column, raw))
+            except ValidationError as error:
+                found = (False, error.messages)
+            self.known[key] = found
+        ok, value = found
+        if not ok:
+            raise ValidationError(value)
+        return list(value) if isinstance(value, list) else value
+
+    def clean(self, column: layout.Column, raw):
         kind = column.kind
         if kind == layout.LEVEL:
             return self.levels[column.row.code].clean(_text(raw))
