@@ -55,7 +55,9 @@ def test_coordinator_creates_opd_and_operator_who_sees_only_own_opd(page, new_pa
     page.get_by_label("Kata sandi sementara").fill(TEMPORARY_PASSWORD)
     page.get_by_role("button", name="Simpan").click()
     expect(page).to_have_url(re.compile(rf"/r/{re.escape(region.code)}/orang/$"))
-    expect(page.locator(".messages[role=status]")).to_contain_text("Akun operator.diskominfo dibuat.")
+    expect(page.locator(".messages[role=status]")).to_contain_text(
+        "Akun operator.diskominfo dibuat."
+    )
     row = page.get_by_role("row").filter(has_text="operator.diskominfo")
     expect(row).to_contain_text("Operator OPD")
     expect(row).to_contain_text("Diskominfo")

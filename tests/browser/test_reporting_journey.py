@@ -87,7 +87,9 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
         fill_indicator(page, code, 3)
 
     page.get_by_role("button", name="Kirim untuk diverifikasi").click()
-    expect(page.locator(".messages[role=status]")).to_contain_text("Laporan dikirim untuk diverifikasi.")
+    expect(page.locator(".messages[role=status]")).to_contain_text(
+        "Laporan dikirim untuk diverifikasi."
+    )
     submission = Submission.objects.get(name="Sanjo Barokah")
     assert submission.state == State.SUBMITTED
     assert Answer.objects.get(submission=submission, indicator_code=first).documents.count() == 1
@@ -125,7 +127,9 @@ def test_report_review_fix_verify_and_dashboard(page, new_page, log_in, live_ser
     page.get_by_label(re.compile(r"Tingkat 2:")).check()
     page.get_by_role("button", name="Simpan indikator").click()
     page.get_by_role("button", name="Kirim untuk diverifikasi").click()
-    expect(page.locator(".messages[role=status]")).to_contain_text("Laporan dikirim untuk diverifikasi.")
+    expect(page.locator(".messages[role=status]")).to_contain_text(
+        "Laporan dikirim untuk diverifikasi."
+    )
 
     # --- The verifier accepts every claim and verifies.
     reviewer.goto(live_server.url + f"/r/{region.code}/siklus/2023/verifikasi/")

@@ -166,15 +166,20 @@ def insert_objects(model, objects: list) -> None:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
     values_of = attrgetter(*names)
+    # Only these columns need the field's adaptation; the others hold str, int, bool or None.
+    converted = [
+        (index, f)
+        for index, f in enumerate(fields)
+        if f.get_internal_type() in CONVERTED and f.attname not in auto
+    ]
     for obj in objects:
         for name in auto:
             setattr(obj, name, table.now)
-        table.rows.append(
-            tuple(
-                None if value is None else field.get_db_prep_save(value, db)
-                for field, value in zip(fields, values_of(obj), strict=True)
-            )
-        )
+        values = list(values_of(obj))
+        for index, field in converted:
+            if values[index] is not None:
+                values[index] = field.get_db_prep_save(values[index], db)
+        table.rows.append(tuple(values))
     keys = table.flush(returning=True)
     for obj, key in zip(objects, keys, strict=True):
         obj.pk = key

@@ -82,15 +82,12 @@ def _encode(value):
     return value
 
 
-def _decode(edition, key: str, value):
-    pf = edition.profile_field(key)
-    if value is None or pf is None:
-        return value
-    if pf.type == "date":
-        return datetime.date.fromisoformat(value)
-    if pf.type == "number":
-        return Decimal(value)
-    return value
+_DECODERS = {"date": datetime.date.fromisoformat, "number": Decimal}
+
+
+def _decoders(edition) -> dict:
+    """How each profile field's JSON value is typed again (only dates and numbers need it)."""
+    return {pf.code: _DECODERS[pf.type] for pf in edition.profile_fields if pf.type in _DECODERS}
 
 
 def to_json(plan: Plan) -> dict:
@@ -114,9 +111,13 @@ def to_json(plan: Plan) -> dict:
 def from_json(data: dict, edition) -> Plan:
     """The plan `to_json` gave, its values typed again by the edition's profile fields."""
     entries = []
+    decoders = _decoders(edition)
     for raw in data["entries"]:
         raw = dict(raw)
-        raw["profile"] = {k: _decode(edition, k, v) for k, v in raw["profile"].items()}
+        raw["profile"] = {
+            k: v if v is None or k not in decoders else decoders[k](v)
+            for k, v in raw["profile"].items()
+        }
         raw["changes"] = [Change(**c) for c in raw["changes"]]
         entries.append(Entry(**raw))
     return Plan(
