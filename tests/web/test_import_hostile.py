@@ -1,6 +1,7 @@
 """Hostile and wrong files for the Excel import: each gets a clear Indonesian message, never a 500,
 and nothing is written (issue 12 quality bar)."""
 
+import datetime
 import io
 import os
 import zipfile
@@ -10,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sinovda.innovations.imports import layout, reader, template
+from sinovda.innovations.imports import layout, reader, sheetxml, template
 from sinovda.innovations.models import Innovation, Submission
 from sinovda.regions.models import Role
 from tests import factories
@@ -365,3 +366,107 @@ def test_the_data_sheet_must_be_there(signed_in, region, cycle, agency):
     assert "bukan templat impor Sinovda" in send(
         signed_in, region, filled(cycle, agency, edit=edit)
     )
+
+
+# --- the data sheet's own reader ---------------------------------------------------------------
+
+SHARED_STRINGS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<si><t>Bersama</t></si>"
+    b"<si><r><t>Kaya </t></r><r><rPr><b/></rPr><t>teks</t></r></si>"
+    b"</sst>"
+)
+SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Judul</t></is></c></row>'
+    b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c>'
+    b'<c r="C2" t="inlineStr"><is><r><t>Sebar</t></r><r><t xml:space="preserve"> an</t></r>'
+    b"<rPh><t>phonetic</t></rPh></is></c>"
+    b'<c r="D2"><v>42</v></c><c r="E2"><v>2.5</v></c><c r="F2"><v>1E3</v></c>'
+    b'<c r="G2" s="1"><v>45000</v></c><c r="H2" t="b"><v>1</v></c>'
+    b'<c r="I2" t="str"><v>hasil</v></c><c r="J2" t="d"><v>2024-02-03T00:00:00</v></c>'
+    b'<c r="K2" t="e"><v>#REF!</v></c><c r="L2"><f>1+1</f><v>2</v></c>'
+    b'<c r="M2"><v></v></c><c r="N2" t="inlineStr"><is/></c><c r="O2" s="1"><v>9999999999</v></c>'
+    b"</row>"
+    b'<row><c><v>1</v></c><c><v>2</v></c><c r="E3" t="s"><v>0</v></c></row>'
+    b'<row r="3"><c r="A3"><v>9</v></c></row>'  # not above the previous row: skipped
+    b'<row r="7"><c r="B7" t="inlineStr"><is><t>&lt;tujuh&amp;&#10;baris&gt;</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+
+
+def crafted_book() -> bytes:
+    """A workbook whose data sheet holds every kind of cell Excel and LibreOffice write, with a
+    shared string table (which openpyxl itself never writes) and a date style at index 1."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet["A1"] = datetime.date(2024, 1, 1)  # makes cell style 1 a date format
+    out = io.BytesIO()
+    book.save(out)
+    data = rewrite(out.getvalue(), "xl/worksheets/sheet1.xml", lambda _content: SHEET)
+    data = rewrite(
+        data,
+        "[Content_Types].xml",
+        lambda c: c.replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        ),
+    )
+    data = rewrite(
+        data,
+        "xl/_rels/workbook.xml.rels",
+        lambda c: c.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        ),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr("xl/sharedStrings.xml", SHARED_STRINGS)
+    return out.getvalue()
+
+
+def test_the_sheet_reader_reads_every_cell_as_openpyxl_does():
+    """sheetxml replaces openpyxl's cell reader for the data sheet: the same values, and a
+    formula or an Excel error flagged where openpyxl says data_type f or e."""
+    with pytest.warns(UserWarning, match="outside the limits for dates"):
+        book = openpyxl.load_workbook(io.BytesIO(crafted_book()), read_only=True)
+        expected = [
+            [
+                (cell.column, cell.value, cell.data_type in ("f", "e"))
+                for cell in row
+                if cell.value is not None
+            ]
+            for row in book["Data"].iter_rows()
+        ]
+    found = {
+        number: [c for c in cells if c[1] is not None]
+        for number, cells in sheetxml.rows(book["Data"], sheetxml.Book(book))
+    }
+    assert [found.get(number, []) for number in range(1, len(expected) + 1)] == expected
+    assert found[2][:3] == [(1, "Bersama", False), (2, "Kaya teks", False), (3, "Sebar an", False)]
+    assert found[2][6] == (7, datetime.datetime(2023, 3, 15), False)
+    assert found[3] == [(1, 1, False), (2, 2, False), (5, "Bersama", False)]
+    assert found[7] == [(2, "<tujuh&\nbaris>", False)]
+    book.close()
+
+
+def test_the_sheet_reader_refuses_a_document_type_itself():
+    """The second line behind the prolog check: a DTD reaching the parser raises defusedxml's
+    own exception."""
+    from defusedxml import DefusedXmlException
+
+    with pytest.raises(DefusedXmlException):
+        list(
+            sheetxml._parse(
+                io.BytesIO(b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>'),
+                sheetxml.Book(openpyxl.Workbook()),
+            )
+        )

@@ -190,12 +190,11 @@ def _text(value) -> str:
 
 
 def _empty(value) -> bool:
-    return (
-        value is None
-        or value == ""
-        or value == []
-        or (isinstance(value, str) and not value.strip())
-    )
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value or value.isspace()
+    return isinstance(value, list) and not value
 
 
 def _same(before, after) -> bool:
@@ -317,6 +316,8 @@ class _Rows:
         self.scope, self.columns, self.plan = scope, columns, plan
         self.fields = _Fields(edition)
         self.by_key = {c.key: c for c in columns}
+        # The columns a row's values come from (the ID, OPD and name are read first).
+        self.value_columns = [c for c in columns if c.key not in (layout.ID, layout.AGENCY, "name")]
         self.agencies = list(Agency.objects.filter(region=cycle.region))
         self.agency_by_name = {}
         for agency in self.agencies:
@@ -545,12 +546,12 @@ class _Rows:
             return None
         self.unique_name(number, name)
         values, levels = {}, {}
-        for column in self.columns:
+        for column in self.value_columns:
             raw = cells.get(column.key)
-            if column.key in (layout.ID, layout.AGENCY, "name") or _empty(raw):
+            if raw is None or _empty(raw):
                 continue
             value = self.parsed(number, column, raw)
-            if value is _INVALID or _empty(value):
+            if value is _INVALID or value is None or _empty(value):
                 continue
             if column.kind == layout.LEVEL:
                 levels[column.row.code] = value
