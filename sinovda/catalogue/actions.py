@@ -14,6 +14,7 @@ from sinovda.innovations.models import Innovation, State, Submission
 from sinovda.regions.access import access_for
 
 from . import publish as copies
+from . import versions
 from .models import Publication
 
 # What the audit trail keeps of a public copy (enough to tell versions apart; the texts are in the
@@ -94,6 +95,7 @@ def unpublish(innovation: Innovation, *, acting_user) -> None:
         raise PublishRefused(_("Inovasi ini tidak sedang diterbitkan di katalog."))
     before = _audited(publication)
     publication.delete()
+    versions.bump()  # in this transaction: cached pages and API validators move with it
     record(
         "catalogue.unpublish",
         actor=acting_user,

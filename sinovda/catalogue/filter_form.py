@@ -1,8 +1,10 @@
 """The catalogue's filter form: its GET parameters (Indonesian names, as people see them in the
 address) and its selects, with options drawn from what is published."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -11,6 +13,8 @@ from sinovda.innovations import affairs
 from sinovda.innovations.models import Form, Kind, Stage
 from sinovda.regions.models import Agency, Region
 
+from . import versions
+from .fragments import CACHE_SECONDS
 from .models import Publication
 
 # GET parameter (Indonesian, as people see it in the address) -> apply_filters keyword.
@@ -75,43 +79,58 @@ def _filter(name, label, choices, chosen, grouped=False) -> Filter:
     )
 
 
-def selects(chosen: dict) -> list[Filter]:
-    """The filter form's selects, with options from what is published (constant queries)."""
+def _choices(chosen: dict) -> dict:
+    """The published values the selects offer, as plain (value, label) lists from values_list,
+    cached per catalogue version (read first, so no list outlives an unpublish) and chosen
+    province/Pemda (the lists they narrow)."""
+    stamp, _changed = versions.current()
+    key = (
+        "sinovda:catalogue:choices:"
+        + hashlib.sha256(repr((stamp, chosen["provinsi"], chosen["daerah"])).encode()).hexdigest()[
+            :32
+        ]
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
     published = Publication.objects.order_by()
     provinces = Region.objects.filter(kind=Region.Kind.PROVINCE).order_by("name")
     regions = Region.objects.filter(pk__in=published.values("region_id"))
     if chosen["provinsi"]:
         regions = regions.filter(Q(code=chosen["provinsi"]) | Q(province__code=chosen["provinsi"]))
-    themes = published.exclude(theme="").values_list("theme", flat=True).distinct()
-    years = published.values_list("year", flat=True).distinct()
-    filters = [
-        _filter(
-            "provinsi", _("Provinsi"), [(r.code, r.name) for r in provinces], chosen["provinsi"]
-        ),
-        _filter(
-            "daerah",
-            _("Pemda"),
-            [(r.code, r.name) for r in regions.order_by("name")],
-            chosen["daerah"],
-        ),
-    ]
+    found = {
+        "provinces": list(provinces.values_list("code", "name")),
+        "regions": list(regions.order_by("name").values_list("code", "name")),
+        "agencies": [],
+        "themes": sorted(published.exclude(theme="").values_list("theme", flat=True).distinct()),
+        "years": sorted(published.values_list("year", flat=True).distinct(), reverse=True),
+    }
     if chosen["daerah"]:
         agencies = Agency.objects.filter(
             region__code=chosen["daerah"], pk__in=published.values("agency_id")
         ).order_by("name")
-        filters.append(_filter("opd", _("OPD"), [(a.pk, a.name) for a in agencies], chosen["opd"]))
+        found["agencies"] = list(agencies.values_list("pk", "name"))
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def selects(chosen: dict) -> list[Filter]:
+    """The filter form's selects, with options from what is published (constant queries; the
+    published lists are cached per catalogue version)."""
+    choices = _choices(chosen)
+    filters = [
+        _filter("provinsi", _("Provinsi"), choices["provinces"], chosen["provinsi"]),
+        _filter("daerah", _("Pemda"), choices["regions"], chosen["daerah"]),
+    ]
+    if chosen["daerah"]:
+        filters.append(_filter("opd", _("OPD"), choices["agencies"], chosen["opd"]))
     filters += [
         _filter("bentuk", _("Bentuk inovasi"), Form.choices, chosen["bentuk"]),
         _filter("jenis", _("Jenis inovasi"), Kind.choices, chosen["jenis"]),
         _filter("tahapan", _("Tahapan"), Stage.choices, chosen["tahapan"]),
         _filter("urusan", _("Urusan pemerintahan"), affairs.choices(), chosen["urusan"], True),
-        _filter("tematik", _("Tematik"), [(t, t) for t in sorted(themes)], chosen["tematik"]),
-        _filter(
-            "tahun",
-            _("Tahun laporan"),
-            [(y, y) for y in sorted(years, reverse=True)],
-            chosen["tahun"],
-        ),
+        _filter("tematik", _("Tematik"), [(t, t) for t in choices["themes"]], chosen["tematik"]),
+        _filter("tahun", _("Tahun laporan"), [(y, y) for y in choices["years"]], chosen["tahun"]),
         _filter(
             "predikat",
             _("Predikat Pemda pada tahun itu"),

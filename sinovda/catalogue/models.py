@@ -47,7 +47,29 @@ class Publication(models.Model):
             models.Index(fields=["year", "main_affair"]),
             models.Index(fields=["theme"]),
             models.Index(fields=["updated_at"]),
+            # The API's keyset order and the catalogue's listing order: a page walks the index.
+            models.Index(fields=["-year", "name", "id"], name="catalogue_pub_order_idx"),
+            # "Similar innovations": one LIMIT query per urusan and per tematik, in page order.
+            models.Index(
+                fields=["main_affair", "-year", "-maturity", "name"],
+                name="catalogue_pub_affair_idx",
+            ),
+            models.Index(
+                fields=["theme", "-year", "-maturity", "name"], name="catalogue_pub_theme_idx"
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+class CatalogueVersion(models.Model):
+    """One row: the version of the public catalogue's data, moved in the same transaction as every
+    change of a Publication (catalogue.versions.bump). Cheap to read (one row by primary key), so
+    it keys cached pages and the API's validators instead of aggregates over all publications."""
+
+    stamp = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.stamp

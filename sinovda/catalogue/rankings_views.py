@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -24,6 +25,7 @@ from sinovda.reports.sheets import row as sheet_row
 from sinovda.scores import rankings
 from sinovda.scores.models import Source
 
+from . import fragments
 from .rankings_chart import dot_plot
 from .rankings_table import highlight_options, table_rows
 
@@ -173,12 +175,35 @@ def _page(request, template, ranking, years, extra):
     lines = _lines(ranking, citations, highlight)
     if request.GET.get("format") == "csv":
         return _csv(ranking, lines, extra["csv_name"])
-    query = {"tahun": ranking.year}
-    if extra.get("cluster_param"):
-        query["klaster"] = extra["cluster_param"]
     context = {
         "ranking": ranking,
         "lines": lines,
+        "year": ranking.year,
+        "previous_year": ranking.year - 1,
+        **extra,
+    }
+    # The main content (table, chart, controls) is the same for everyone with the same data
+    # version, language, query and highlighted Pemda: rendered once and cached (fragments).
+    key = fragments.key("ranking", request, rankings.current_version(), highlight)
+    content_template = template.replace("/national.html", "/_national_content.html").replace(
+        "/province.html", "/_province_content.html"
+    )
+    context["content"] = fragments.cached(
+        key,
+        lambda: render_to_string(
+            content_template, _content_context(context, ranking, years, citations, highlight)
+        ),
+    )
+    return render(request, template, context)
+
+
+def _content_context(context, ranking, years, citations, highlight) -> dict:
+    lines = context["lines"]
+    query = {"tahun": ranking.year}
+    if context.get("cluster_param"):
+        query["klaster"] = context["cluster_param"]
+    return {
+        **context,
         "ranked_count": len(ranking.ranked),
         "missing_count": len(ranking.missing),
         "synthetic_count": sum(
@@ -186,19 +211,15 @@ def _page(request, template, ranking, years, extra):
         ),
         "citations": list(citations.values()),
         "years": sorted(set(years) | {ranking.year}, reverse=True),
-        "year": ranking.year,
-        "previous_year": ranking.year - 1,
         "table_rows": table_rows(
-            lines, previous_year=ranking.year - 1, show_province=extra["show_province"]
+            lines, previous_year=ranking.year - 1, show_province=context["show_province"]
         ),
         "highlight_options": highlight_options(lines, highlight),
         "chart": dot_plot(ranking, highlight),
         "highlight": ranking.row_of(highlight) if highlight else None,
         "csv_url": "?" + urlencode({**query, "format": "csv"}),
         "provinces": _provinces(),
-        **extra,
     }
-    return render(request, template, context)
 
 
 def _csv(ranking: rankings.Ranking, lines: list[Line], filename: str) -> HttpResponse:

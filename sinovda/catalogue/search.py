@@ -2,8 +2,9 @@
 
 PostgreSQL: the stored tsvector `search_vector` (migration 0002: name weight A, tematik and urusan B,
 the public story C) under the `sinovda_indonesian` configuration, queried with
-websearch_to_tsquery (it accepts anything a person types: quotes, minus, "or", stray symbols) and
-ranked by ts_rank; excerpts by ts_headline.
+websearch_to_tsquery (it accepts anything a person types: quotes, minus, "or", stray symbols);
+matches are ranked by ts_rank on the slim `rank_vector` (migration 0003: name A, tematik and urusan
+B, summary C), which unlike the full one is not TOASTed; excerpts by ts_headline.
 
 SQLite: the FTS5 table `catalogue_publication_fts` (same three weights through bm25). What a person
 types becomes words, each quoted, so nothing typed is read as FTS5 syntax; the last word matches as
@@ -92,7 +93,9 @@ def matching(queryset, text: str):
             return queryset.none()
         query = _pg_query()
         matches = _TableSQL(f"{{table}}.search_vector @@ {query}", [text], BooleanField())
-        rank = _TableSQL(f"ts_rank({{table}}.search_vector, {query})", [text], FloatField())
+        # Match on the full vector (GIN), rank on the slim one (migration 0003): a story-only
+        # match ranks 0 and is ordered by the ties, after every match in name, facets or summary.
+        rank = _TableSQL(f"ts_rank({{table}}.rank_vector, {query})", [text], FloatField())
         return queryset.filter(matches).annotate(search_rank=rank).order_by("-search_rank", *_TIES)
     if vendor == "sqlite":
         expression = fts5_query(text)

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from sinovda.awards.models import Award
@@ -20,7 +22,7 @@ from sinovda.regions.access import public_view
 from sinovda.regions.models import Agency, Region
 from sinovda.scores import rankings, snapshots
 
-from . import filter_form, search
+from . import filter_form, fragments, search, versions
 from .chart import history_chart
 from .filters import apply_filters
 from .models import Publication
@@ -28,6 +30,9 @@ from .sitemaps import SITEMAPS
 
 PAGE_SIZE = 20
 SIMILAR = 4
+# A search or filter counts its matches only up to here ("lebih dari 1.000 inovasi"): counting
+# every match of a common word costs as much as the rest of the page.
+COUNT_CAP = 1000
 MAX_PARAM = 120
 FORM_LABELS = dict(Form.choices)
 KIND_LABELS = dict(Kind.choices)
@@ -56,6 +61,19 @@ def _listed():
     )
 
 
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows (one bounded query); `more` says the count was cut, and
+    the pages go as far as the counted rows."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def more(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 @public_view
 @require_safe
 def catalogue(request):
@@ -67,7 +85,7 @@ def catalogue(request):
     )
     if query:
         publications = search.matching(publications, query)
-    page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = CappedPaginator(publications, PAGE_SIZE).get_page(request.GET.get("halaman"))
     items = _cards(list(page.object_list))
     excerpts = search.snippets(items, query)
     for item in items:
@@ -75,6 +93,7 @@ def catalogue(request):
     kept = {"cari": query, **chosen}
     context = {
         "page": page,
+        "count_cap": COUNT_CAP,
         "items": items,
         "query": query,
         "chosen": chosen,
@@ -87,17 +106,28 @@ def catalogue(request):
     return render(request, "catalogue/catalogue.html", context)
 
 
+SIMILAR_ORDER = ("-year", "-maturity", "name")
+
+
 def _similar(publication):
-    """A few published innovations of other Pemda serving the same urusan or tematik."""
-    same = Q()
-    if publication.main_affair:
-        same |= Q(main_affair=publication.main_affair)
-    if publication.theme:
-        same |= Q(theme=publication.theme)
-    if not same:
-        return []
-    others = _listed().filter(same).exclude(region_id=publication.region_id)
-    return _cards(list(others.order_by("-year", "-maturity", "name")[:SIMILAR]))
+    """A few published innovations of other Pemda serving the same urusan or tematik: the first
+    few of each (one LIMIT query on its index), merged in the page's order."""
+    found = {}
+    for field in ("main_affair", "theme"):
+        value = getattr(publication, field)
+        if not value:
+            continue
+        rows = (
+            _listed()
+            .filter(**{field: value})
+            .exclude(region_id=publication.region_id)
+            .order_by(*SIMILAR_ORDER)[:SIMILAR]
+        )
+        for row in rows:
+            found.setdefault(row.pk, row)
+    ordered = sorted(found.values(), key=lambda p: p.name)
+    ordered.sort(key=lambda p: (p.year, p.maturity), reverse=True)
+    return _cards(ordered[:SIMILAR])
 
 
 def _is_web_link(value: str) -> bool:
@@ -107,14 +137,25 @@ def _is_web_link(value: str) -> bool:
 @public_view
 @require_safe
 def innovation(request, public_id):
-    """One published innovation: its public profile, maturity and story."""
+    """One published innovation: its public profile, maturity and story. The page's parts are
+    cached per catalogue version (read first) and language (fragments)."""
+    stamp, _changed = versions.current()
+    key = fragments.key("innovation", request, stamp)
+    parts = fragments.cached(key, lambda: _innovation_parts(request, public_id))
+    if parts is None:
+        raise Http404
+    return render(request, "catalogue/innovation.html", parts)
+
+
+def _innovation_parts(request, public_id) -> dict | None:
     publication = (
         Publication.objects.select_related("region__province", "agency", "innovation")
+        .defer("search_text")
         .filter(innovation__public_id=public_id)
         .first()
     )
     if publication is None:
-        raise Http404
+        return None
     _cards([publication])
     rows = publication.profile or []
     facts = [r for r in rows if not r.get("story") and r.get("kind") != "url"]
@@ -128,7 +169,11 @@ def innovation(request, public_id):
         "similar": _similar(publication),
         "page_url": request.build_absolute_uri(request.path),
     }
-    return render(request, "catalogue/innovation.html", context)
+    return {
+        "title": f"{publication.name} · {publication.region.name}",
+        "head": render_to_string("catalogue/_innovation_head.html", context),
+        "content": render_to_string("catalogue/_innovation_content.html", context),
+    }
 
 
 def _region_or_404(region_code) -> Region:

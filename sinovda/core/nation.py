@@ -33,6 +33,7 @@ from django.db import connection, transaction
 
 from sinovda.catalogue.models import Publication
 from sinovda.catalogue.publish import public_copy
+from sinovda.catalogue.versions import bump as bump_catalogue_version
 from sinovda.cycles.models import Cycle
 from sinovda.editions.models import Edition
 from sinovda.innovations import affairs
@@ -632,6 +633,7 @@ def _write(region_plans: list[_RegionPlan]) -> Counts:
     # search index needs nothing more: the database keeps it (catalogue migration 0002).
     published = [_publication(p) for r in region_plans for p in r.published]
     Publication.objects.bulk_create(published, batch_size=BATCH_SIZE)
+    bump_catalogue_version()  # bulk_create sends no post_save: cached public pages must move
     return Counts(
         agencies=len(agencies),
         innovations=len(plans),

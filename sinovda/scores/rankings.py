@@ -152,6 +152,12 @@ def one_version():
         _pinned.reset(token)
 
 
+def current_version() -> str:
+    """The version pages are read under: the one pinned by `one_version()`, else asked now. Pages
+    key their cached parts with it (catalogue.fragments)."""
+    return _pinned.get() or data_version()
+
+
 # The last few rankings of this process, unpickled: Django's cache (shared between processes when it
 # is Redis or the database) pickles, and unpickling a national ranking on every request costs tens
 # of milliseconds. A local entry is used only while the shared cache still holds its token, so

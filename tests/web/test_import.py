@@ -810,3 +810,53 @@ def test_the_upload_checks_the_csrf_token(region, cycle, agency, operator):
     response = upload(client, region, saved(book))
     assert response.status_code == 403
     assert not Submission.objects.exists()
+
+
+def test_the_bulk_insert_writes_what_bulk_create_writes(region, cycle, agency):
+    """apply.insert_objects replaces bulk_create for new reports: every column the same."""
+    from django.db.models import DateTimeField
+
+    model = factories.submission(
+        cycle,
+        agency=agency,
+        other_affairs=["Kesehatan"],
+        budget=Decimal("1500000"),
+        trial_date=datetime.date(2023, 1, 2),
+        submitted_at=datetime.datetime(2024, 2, 3, 4, 5, tzinfo=datetime.UTC),
+    )
+    columns = [
+        f.attname
+        for f in Submission._meta.concrete_fields
+        if not f.primary_key and f.attname != "innovation_id"
+    ]
+
+    def copy(name):
+        innovation = Innovation(region=region, agency=agency, name=name)
+        report = Submission(innovation=None, cycle=cycle)
+        for column in columns:
+            setattr(report, column, getattr(model, column))
+        report.name = name
+        return innovation, report
+
+    written = {}
+    for way in ("bulk_create", "insert_objects"):
+        innovation, report = copy(way)
+        if way == "bulk_create":
+            Innovation.objects.bulk_create([innovation])
+            report.innovation = innovation
+            Submission.objects.bulk_create([report])
+        else:
+            apply.insert_objects(Innovation, [innovation])
+            report.innovation = innovation
+            apply.insert_objects(Submission, [report])
+        assert report.pk and innovation.pk and not report._state.adding
+        stored = Submission.objects.get(pk=report.pk)
+        assert stored.innovation.public_id == innovation.public_id
+        written[way] = {
+            c: getattr(stored, c)
+            for c in columns
+            if c != "name" and not isinstance(Submission._meta.get_field(c), DateTimeField)
+        } | {"submitted_at": stored.submitted_at}
+    assert written["bulk_create"] == written["insert_objects"]
+    assert written["insert_objects"]["budget"] == Decimal("1500000")
+    assert written["insert_objects"]["other_affairs"] == ["Kesehatan"]

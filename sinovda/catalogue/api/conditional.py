@@ -1,8 +1,9 @@
 """ETag and Last-Modified for every answer, from a cheap data version instead of the data itself.
 
-A version is a handful of aggregates over the tables an answer reads (row counts, newest change
-times; one query per table): when none of them moved, the answer cannot have changed, so a client's
-copy is confirmed with 304 before any page is built. The ETag also covers the path and the query
+A version is the catalogue's version row for publications (catalogue.versions) and a handful of
+aggregates over the other, small, tables an answer reads (row counts, newest change times): when
+none of them moved, the answer cannot have changed, so a client's copy is confirmed with 304
+before any page is built. The ETag also covers the path and the query
 string, so every page, filter and format has its own.
 
 Regions and OPD carry no change time, so a renamed Pemda or OPD would not move a version. Validators
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from sinovda.catalogue import versions
 from sinovda.catalogue.models import Publication
 from sinovda.regions.models import ClusterList, Region
 from sinovda.scores.models import ResultSnapshot
@@ -59,9 +61,10 @@ def results() -> Stamp:
 
 
 def publications() -> Stamp:
-    # Unpublishing deletes the row: the count moves even when no remaining row changed.
-    pub = Publication.objects.aggregate(n=Count("pk"), changed=Max("updated_at"), top=Max("pk"))
-    return Stamp(("publications", pub["n"], pub["top"], pub["changed"]), pub["changed"])
+    # The catalogue's version row (catalogue.versions): moved in the same transaction as every
+    # publish, refresh and unpublish, and read by primary key (no aggregate over publications).
+    stamp, changed = versions.current()
+    return Stamp(("publications", stamp), changed)
 
 
 def publication(row: Publication) -> Stamp:

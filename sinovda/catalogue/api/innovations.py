@@ -14,7 +14,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from sinovda.catalogue import filters as catalogue_filters
-from sinovda.catalogue import search
+from sinovda.catalogue import fragments, search
 from sinovda.catalogue.models import Publication
 from sinovda.innovations.models import Form, Kind, Stage
 
@@ -118,6 +118,11 @@ def _public():
     return Publication.objects.select_related("innovation", "region", "agency")
 
 
+def _listed():
+    """Rows for a list page: the long texts stay in the database."""
+    return _public().defer("profile", "search_text")
+
+
 @router.get(
     "/innovations",
     response={200: InnovationPage, 304: None, 400: Problem, 429: Problem},
@@ -133,8 +138,23 @@ def list_innovations(
     )
     if (cached := validators.not_modified(request)) is not None:
         return cached
+    # The page's rows, cached under the validators' ETag (the data versions, read before any
+    # data, the day, the path and every query parameter) and the host of the absolute links.
+    key = fragments.key("api-innovations", request, validators.etag)
+    try:
+        rows, next_url = fragments.cached(key, lambda: _list_page(request, filters, params))
+    except paging.BadCursor as exc:
+        raise HttpError(400, str(exc)) from None
+    if params.format == "csv":
+        flat_rows = [_flat(row) for row in rows]
+        return validators.apply(csv_response(COLUMNS, flat_rows, "sinovda-inovasi.csv", next_url))
+    validators.apply(response)
+    return {"items": rows, "next": next_url}
+
+
+def _list_page(request, filters, params) -> tuple[list[dict], str | None]:
     publications = catalogue_filters.apply_filters(
-        _public(),
+        _listed(),
         region=filters.region,
         province=filters.province,
         agency=filters.agency,
@@ -148,17 +168,9 @@ def list_innovations(
     )
     if filters.q and filters.q.strip():
         publications = search.matching(publications, filters.q.strip())
-    try:
-        page = paging.page(publications, KEYSET, params.cursor, params.limit)
-    except paging.BadCursor as exc:
-        raise HttpError(400, str(exc)) from None
+    page = paging.page(publications, KEYSET, params.cursor, params.limit)
     rows = [_row(request, pub) for pub in page.rows]
-    next_url = paging.next_url(request, page.next_cursor)
-    if params.format == "csv":
-        flat_rows = [_flat(row) for row in rows]
-        return validators.apply(csv_response(COLUMNS, flat_rows, "sinovda-inovasi.csv", next_url))
-    validators.apply(response)
-    return {"items": rows, "next": next_url}
+    return rows, paging.next_url(request, page.next_cursor)
 
 
 @router.get(

@@ -129,17 +129,15 @@ class Table:
             return []
         db = self.db
         db.ensure_connection()
-        if db.vendor == "sqlite":
-            # Django's SQLite cursor rewrites every %s of the statement into ? with a regular
-            # expression, a tenth of the import's writing time for statements of thousands of
-            # parameters; the driver's own cursor takes ? as it is. Errors are still Django's.
-            mark, cursor = "?", db.connection.cursor()
-        else:
-            mark, cursor = "%s", db.cursor()
-        marks = "({})".format(", ".join([mark] * self.width))
         tail = f" RETURNING {db.ops.quote_name(self.model._meta.pk.column)}" if returning else ""
+        if db.vendor != "sqlite":
+            return self._execute_many(rows, tail, returning)
+        # Django's SQLite cursor rewrites every %s of the statement into ? with a regular
+        # expression, a tenth of the import's writing time for statements of thousands of
+        # parameters; the driver's own cursor takes ? as it is. Errors are still Django's.
+        marks = "({})".format(", ".join(["?"] * self.width))
         keys = []
-        with db.wrap_database_errors, closing(cursor):
+        with db.wrap_database_errors, closing(db.connection.cursor()) as cursor:
             for chunk in _chunks(rows, self.per_statement):
                 cursor.execute(
                     self.head + ", ".join([marks] * len(chunk)) + tail,
@@ -147,6 +145,22 @@ class Table:
                 )
                 if returning:
                     keys.extend(row[0] for row in cursor.fetchall())
+        return keys
+
+    def _execute_many(self, rows, tail, returning) -> list:
+        """PostgreSQL: psycopg parses a statement's placeholders in Python each time it runs a
+        long one (a multi-row INSERT of thousands of parameters cost more than the server), so
+        one single-row statement runs for every row (executemany: parsed once, pipelined)."""
+        db = self.db
+        statement = "{}({}){}".format(self.head, ", ".join(["%s"] * self.width), tail)
+        keys = []
+        with db.wrap_database_errors, db.connection.cursor() as cursor:
+            cursor.executemany(statement, rows, returning=returning)
+            if returning:
+                while True:
+                    keys.append(cursor.fetchone()[0])
+                    if not cursor.nextset():
+                        break
         return keys
 
 

@@ -28,12 +28,14 @@ _DIGITS = "0123456789"
 
 
 class Book:
-    """What the cell values depend on, from an openpyxl read-only workbook."""
+    """What the cell values of a sheet depend on, from an openpyxl read-only worksheet."""
 
-    def __init__(self, workbook):
-        # openpyxl keeps these for its own sheet parser (reader/excel.py, styles/stylesheet.py);
-        # uv.lock pins the version and the import tests read dates, strings and formulas.
-        self.shared_strings = workbook.shared_strings
+    def __init__(self, sheet):
+        # openpyxl keeps these for its own sheet parser (reader/excel.py, styles/stylesheet.py,
+        # worksheet/_read_only.py); uv.lock pins the version, and the import tests compare this
+        # reader with openpyxl's on every kind of cell.
+        workbook = sheet.parent
+        self.shared_strings = sheet._shared_strings  # not workbook.shared_strings (for writing)
         self.epoch = workbook.epoch
         self.date_formats = workbook._date_formats
         self.timedelta_formats = workbook._timedelta_formats
@@ -51,13 +53,13 @@ def _refuse_external(context, base, sysid, pubid):
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
-def rows(sheet, book: Book):
+def rows(sheet):
     """(row number, [(column number, value, flagged), …]) for each row element of `sheet` (an
     openpyxl ReadOnlyWorksheet), in file order; `flagged` is true for a formula or an Excel error.
     Empty cells give value None. A row number not above the previous one is skipped, as openpyxl
     does. Stops reading when the caller stops iterating."""
     with sheet._get_source() as source:  # the zip member, as openpyxl opens it
-        yield from _parse(source, book)
+        yield from _parse(source, Book(sheet))
 
 
 def _parse(source, book: Book):  # noqa: C901 - one state machine, kept in one place for speed
