@@ -19,9 +19,9 @@ from django.views.decorators.http import require_safe
 
 from sinovda.editions.models import Edition
 from sinovda.lib.downloads import as_attachment
+from sinovda.lib.sheets import row as sheet_row
 from sinovda.regions.access import public_view, user_memberships
 from sinovda.regions.models import Region
-from sinovda.reports.sheets import row as sheet_row
 from sinovda.scores import rankings
 from sinovda.scores.models import Source
 
@@ -223,7 +223,7 @@ def _content_context(context, ranking, years, citations, highlight) -> dict:
 
 
 def _csv(ranking: rankings.Ranking, lines: list[Line], filename: str) -> HttpResponse:
-    """The table's rows as CSV: numbers as numbers, text made formula-safe (reports.sheets)."""
+    """The table's rows as CSV: numbers as numbers, text made formula-safe (lib.sheets)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     labels = _source_labels()
     writer = csv.writer(response, lineterminator="\n")

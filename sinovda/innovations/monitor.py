@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinovda.audit.models import AuditEvent
+from sinovda.lib.sheets import cell as sheet_cell
 from sinovda.regions.models import Agency, Membership, Role
 
 from .lookup import visible_submissions
@@ -245,18 +246,6 @@ def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
 
 # --- CSV ----------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str | int:
-    """Text a spreadsheet will never run as a formula (CSV injection); numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def as_csv(rows: list[Row]) -> str:
     out = io.StringIO()
@@ -277,7 +266,7 @@ def as_csv(rows: list[Row]) -> str:
     for row in rows:
         writer.writerow(
             [
-                safe_cell(v)
+                sheet_cell(v)
                 for v in (
                     row.agency.name,
                     row.stage.label,

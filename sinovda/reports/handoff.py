@@ -40,9 +40,10 @@ from sinovda.audit.models import record
 from sinovda.evidence.models import Document
 from sinovda.innovations.models import Answer, RegionAnswer, State
 from sinovda.innovations.profile import ProfileRow
+from sinovda.lib import sheets
 from sinovda.scores import bridge
 
-from . import national, sheets
+from . import national
 from .models import HandoffPack
 
 CHUNK = 1024 * 1024  # bytes copied at a time

@@ -35,9 +35,8 @@ from sinovda.innovations.models import (
     Submission,
 )
 from sinovda.innovations.profile import profile_rows
+from sinovda.lib.sheets import cell, row
 from sinovda.scores import bridge, dashboard
-
-from .sheets import cell, row
 
 CHUNK = 2000  # rows fetched per round trip by the national rekap
 BOLD = Font(bold=True)

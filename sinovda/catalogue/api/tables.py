@@ -1,6 +1,6 @@
 """CSV answers: the same rows as the JSON, flat, with a header row, safe to open in a spreadsheet.
 
-Text that a spreadsheet would run as a formula is escaped by reports.sheets (the rule every export of
+Text that a spreadsheet would run as a formula is escaped by lib.sheets (the rule every export of
 Sinovda follows). UTF-8 without a byte-order mark: the readers of open data are programs first.
 """
 
@@ -10,7 +10,7 @@ import io
 
 from django.http import HttpResponse
 
-from sinovda.reports.sheets import cell
+from sinovda.lib.sheets import cell
 
 
 def _plain(value):
