@@ -458,3 +458,18 @@ def test_draft_reports_are_not_searchable(cycle):
     factories.submission(cycle, name="Draf Rahasia Irigasi", state=State.DRAFT)
     verified_report(cycle, name="Terverifikasi Irigasi")  # verified, not published
     assert names(search.matching(Publication.objects.all(), "irigasi")) == []
+
+
+def test_the_count_stops_at_the_cap_and_says_more(client, catalogue, monkeypatch):
+    """The result count is bounded (one LIMITed count), so a word matching every row stays cheap."""
+    from sinovda.catalogue import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    _names, response = found(client)
+    html = response.content.decode()
+    assert response.context["page"].paginator.more
+    assert "Lebih dari 2 inovasi" in html
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    _names, response = found(client)
+    assert not response.context["page"].paginator.more
+    assert "3 inovasi" in response.content.decode()
