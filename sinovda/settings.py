@@ -12,7 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from sinovda.lib.env import env_bool, env_int, env_list, env_str
+from sinovda.lib.cache_url import default_cache_url, parse_cache_url
+from sinovda.lib.env import env_bool, env_float, env_int, env_list, env_str
+from sinovda.lib.logs import logging_config
+from sinovda.lib.storage import parse_storage_url, without_credentials
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "django_tasks_db",
+    "sinovda.workers",  # run_worker: heartbeats, recovery, retries, periodic tasks
     "sinovda.accounts",
     "sinovda.audit",
     "sinovda.regions",
@@ -65,9 +69,13 @@ INSTALLED_APPS = [
     "sinovda.awards",
     "sinovda.catalogue",
     "sinovda.core",
+    "sinovda.backup",  # manage.py backup / restore (no models)
+    "sinovda.ops",  # health, readiness, request ids, metrics, the cache table (docs/operations.md)
 ]
 
 MIDDLEWARE = [
+    # First: request id, access log line and metrics for every answer, redirects included.
+    "sinovda.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -111,7 +119,11 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) unless DATABASE_URL says otherwise ---
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a kept connection is tested before a request uses it, so after a database
+    # restart the app reconnects by itself instead of failing on a dead socket.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -206,10 +218,38 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Background work (generated files) on Django's tasks framework with a database backend: no broker to
-# run; `manage.py db_worker` runs the queue (make demo starts one). Tests that make files switch to
-# the immediate backend (tests/web/test_outputs.py keeps this one and runs the worker).
+# Background work on Django's tasks framework with a database backend: no broker to run;
+# `manage.py run_worker` runs the queue on any number of machines (docs/workers.md; make demo starts
+# one). Tests that make files switch to the immediate backend (tests/web/test_outputs.py keeps this
+# one and runs the worker).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker writes a heartbeat every few seconds; a task running on a worker silent for longer than
+# the stale window goes back to the queue (and fails after SINOVDA_WORKER_MAX_LOST such losses).
+SINOVDA_WORKER_HEARTBEAT_SECONDS = env_int("SINOVDA_WORKER_HEARTBEAT_SECONDS", 5)
+SINOVDA_WORKER_STALE_SECONDS = env_int("SINOVDA_WORKER_STALE_SECONDS", 60)
+SINOVDA_WORKER_MAX_LOST = env_int("SINOVDA_WORKER_MAX_LOST", 3)
+if SINOVDA_WORKER_STALE_SECONDS < 3 * SINOVDA_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "SINOVDA_WORKER_STALE_SECONDS must be at least 3 heartbeats (SINOVDA_WORKER_HEARTBEAT_SECONDS)"
+    )
+# A worker exits (and systemd starts a fresh one) after this many tasks or above this memory; 0: never.
+SINOVDA_WORKER_MAX_TASKS = env_int("SINOVDA_WORKER_MAX_TASKS", 1000)
+SINOVDA_WORKER_MAX_RSS_MB = env_int("SINOVDA_WORKER_MAX_RSS_MB", 250)
+# Tasks retried after an exception: attempts in all, with exponential backoff and jitter (seconds).
+SINOVDA_TASK_RETRIES = {
+    "sinovda.reports.jobs.make_output": {"attempts": 3, "base": 30, "cap": 600},
+    "sinovda.notifications.tasks.deliver_outbox": {"attempts": 5, "base": 10, "cap": 600},
+}
+# Periodic work queued by the workers themselves, once per due time ("daily HH:MM" local time, or
+# "every N seconds|minutes|hours"); a task path or a plain function.
+SINOVDA_PERIODIC_TASKS = {
+    "sinovda.innovations.reminders.daily_reminders": "daily 06:00",
+    "sinovda.notifications.tasks.deliver_outbox": "every 5 minutes",
+    "sinovda.reports.jobs.prune": "daily 02:30",
+    "sinovda.workers.tasks.cleanup": "daily 03:00",
+}
+# Finished task rows and task events are deleted after this many days.
+SINOVDA_TASK_RESULT_RETENTION_DAYS = env_int("SINOVDA_TASK_RESULT_RETENTION_DAYS", 14)
 # Generated files (reports, packs, certificates) are kept this many days, then deleted.
 SINOVDA_OUTPUT_RETENTION_DAYS = env_int("SINOVDA_OUTPUT_RETENTION_DAYS", 7)
 # The verified view counts answers nobody has reviewed yet as 0 ("zero") or as claimed ("claimed").
@@ -220,6 +260,18 @@ if SINOVDA_UNREVIEWED_COUNTS_AS not in {"zero", "claimed"}:
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Evidence files live outside any served directory; only a permission-checked view reads them.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Or S3-compatible object storage for them (and generated files, emblems, import stashes):
+# STORAGE_URL=s3://bucket/prefix?endpoint_url=…&region=…; a bad URL stops the start. Credentials come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or key:secret@ in the URL, moved here into settings
+# whose names error reports mask (docs/configuration.md, sinovda/lib/storage.py).
+_storage_location = parse_storage_url(env_str("STORAGE_URL"))
+STORAGE_URL = without_credentials(env_str("STORAGE_URL"))
+if _storage_location is not None and _storage_location.access_key:
+    AWS_ACCESS_KEY_ID = _storage_location.access_key
+    AWS_SECRET_ACCESS_KEY = _storage_location.secret_key
+# Behind nginx with files on local disk: the view checks permissions and nginx sends the bytes from
+# this `internal` location (deploy/nginx/sinovda.conf, docs/evidence.md). Empty: the app streams them.
+EVIDENCE_X_ACCEL_PREFIX = env_str("EVIDENCE_X_ACCEL_PREFIX")
 # Largest evidence file accepted, per kind, in bytes (the variables are in MB).
 EVIDENCE_MAX_BYTES = {
     kind: env_int(f"EVIDENCE_MAX_MB_{kind.upper()}", default_mb) * 1024 * 1024
@@ -255,12 +307,32 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# --- Operations (docs/operations.md): logs, cache, probes, metrics, error reporting ---
+# One JSON object per line in production (for a log collector), readable text in development; both
+# carry the request id. The access log is one line per request.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'")
+LOGGING = logging_config(
+    LOG_FORMAT, env_str("LOG_LEVEL", "WARNING"), env_bool("LOG_ACCESS", PRODUCTION)
+)
+# API rate counters and page fragments must be shared by every process and node: the database by
+# default in production, Redis when CACHE_URL says so, process memory only in development.
+CACHES = {"default": parse_cache_url(env_str("CACHE_URL") or default_cache_url(PRODUCTION))}
+# The probes answer on plain HTTP too: the proxy and monitors call the app directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Whether /readyz fails when no worker has a fresh heartbeat (SINOVDA_WORKER_STALE_SECONDS). Off by
+# default: the stale worker is reported, but the node stays ready (pages work without a worker).
+READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", False)
+# /metrics (Prometheus) answers only "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Error reporting only when SENTRY_DSN is set (sinovda/ops/sentry.py: no personal data is sent).
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", SINOVDA_ENV)
+SENTRY_RELEASE = env_str("SENTRY_RELEASE")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1")
 
 # --- Open data (docs/api.md): the read-only API answers GET from any origin, nothing else ---
 CORS_URLS_REGEX = r"^/api/"

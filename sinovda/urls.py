@@ -190,5 +190,10 @@ urlpatterns = [
     path("", include("sinovda.awards.urls")),
     path("", include("sinovda.scores.urls")),
     path("", include("sinovda.catalogue.urls")),
+    # /healthz, /readyz, /metrics (docs/operations.md).
+    path("", include("sinovda.ops.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page with the request id, and the outage page when the database is unreachable.
+handler500 = "sinovda.ops.views.server_error"

@@ -1,6 +1,7 @@
 """Storing evidence: one function, atomic and audited, that decides from the bytes what may be kept."""
 
 import hashlib
+import logging
 import math
 import mmap
 import re
@@ -18,11 +19,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from sinovda.audit.models import record, snapshot
+from sinovda.lib.storage import StorageUnavailable
 
 from . import tasks
 from .models import Document, DocumentScan
 from .sniff import HEAD_BYTES, LABELS, Refused, detect_kind, label_list, sniff
 
+log = logging.getLogger(__name__)
 MB = 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 NAME_MAX = 150  # characters of the original name we keep (it is only ever shown)
@@ -201,14 +204,19 @@ def store_document(
             uploaded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         uploaded_file.seek(0)
-        document.file.save(inspected.name, uploaded_file, save=False)
+        try:
+            # Streams: from Django's temporary file on disk, in parts (sinovda/lib/storage.py).
+            document.file.save(inspected.name, uploaded_file, save=False)
+        except StorageUnavailable:
+            log.exception("evidence upload of region %s not stored", region.pk)
+            raise storage_unavailable() from None
         try:
             try:
                 with transaction.atomic():
                     document.save()
             except IntegrityError:
                 # The same file was stored by someone else a moment ago: use theirs.
-                document.file.delete(save=False)
+                _discard(document.file)
                 return _same_file(region, agency, inspected.sha256), False
             record(
                 "document.upload",
@@ -220,9 +228,28 @@ def store_document(
             # The automatic checks run in the background once this transaction commits.
             tasks.schedule_document(document)
         except BaseException:
-            document.file.delete(save=False)
+            _discard(document.file)
             raise
     return document, True
+
+
+def storage_unavailable() -> Refused:
+    return Refused(
+        _(
+            "Penyimpanan berkas sedang tidak dapat dihubungi; berkas ini belum tersimpan. "
+            "Unggah ulang beberapa saat lagi."
+        ),
+        "storage_unavailable",
+    )
+
+
+def _discard(field_file) -> None:
+    """Remove a file whose row was not kept. If the storage fails now, the object stays without a
+    row (harmless: nothing points at it) and the original error is what the caller sees."""
+    try:
+        field_file.delete(save=False)
+    except StorageUnavailable:
+        log.warning("could not remove unrecorded evidence file %s", field_file.name)
 
 
 def _same_file(region, agency, sha256: str) -> Document | None:

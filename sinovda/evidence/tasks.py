@@ -8,9 +8,6 @@ they write only `DocumentScan` and `DocumentCheck` rows.
 """
 
 import logging
-import shutil
-import tempfile
-from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
@@ -92,20 +89,10 @@ def check_answer(answer_id: int, force: bool = False) -> None:
 # --- reading a document -----------------------------------------------------------------------
 
 
-@contextmanager
 def local_path(field_file):
-    """A path on this machine for the stored file (the checks' libraries read paths)."""
-    try:
-        path = field_file.path
-    except NotImplementedError:  # storage without local files: copy it first
-        path = None
-    if path is not None:
-        yield path
-        return
-    with tempfile.NamedTemporaryFile() as copy, field_file.open("rb") as source:
-        shutil.copyfileobj(source, copy)
-        copy.flush()
-        yield copy.name
+    """A path on this machine holding the stored file (the checks' libraries read paths): the file
+    itself on local disk; on object storage a temporary copy, streamed in and deleted afterwards."""
+    return field_file.storage.local_path(field_file.name)
 
 
 def run_document(document_id: int) -> DocumentScan | None:

@@ -7,6 +7,7 @@ to the job row at most every half second, on its own, so the page can show it wh
 
 import datetime
 import logging
+import os
 import tempfile
 import time
 
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinovda.audit.models import record
+from sinovda.lib.storage import StorageUnavailable
+from sinovda.workers.retry import will_retry
 
 from . import generators
 from .models import OutputJob
@@ -81,12 +84,30 @@ def run(job: OutputJob) -> OutputJob:
         with tempfile.TemporaryFile() as out:
             extra = {"job": job} if generator.takes_job else {}
             generator.write(target, out, _progress_writer(job.pk), **extra)
+            size = out.seek(0, os.SEEK_END)
             out.seek(0)
             filename = generator.filename(target)
+            # Streams from the temporary file: to disk, or to object storage in parts.
             job.file.save(filename, File(out), save=False)
-            size = job.file.size
+    except StorageUnavailable:
+        log.exception("output %s (%s): storage unavailable", job.pk, job.kind)
+        OutputJob.objects.filter(pk=job.pk).update(
+            status=OutputJob.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "Penyimpanan berkas sedang tidak dapat dihubungi, jadi berkas ini belum dapat "
+                "dibuat. Coba lagi beberapa saat lagi."
+            ),
+        )
     except Exception:  # noqa: BLE001 - any failure becomes a message on the page, with a retry
         log.exception("output %s (%s) failed", job.pk, job.kind)
+        if will_retry():
+            # The worker runs the task again after a pause (SINOVDA_TASK_RETRIES): until the last
+            # attempt fails, the page says the file waits, not that it failed.
+            OutputJob.objects.filter(pk=job.pk).update(
+                status=OutputJob.Status.QUEUED, progress=0, step=""
+            )
+            raise
         OutputJob.objects.filter(pk=job.pk).update(
             status=OutputJob.Status.FAILED,
             finished_at=timezone.now(),
@@ -120,7 +141,13 @@ def make_output(job_id: str) -> None:
     )
     if job.status == OutputJob.Status.DONE:
         return  # already made (a retried task after a worker was killed mid-way is harmless)
-    run(job)
+    if run(job).status == OutputJob.Status.FAILED:
+        # The task fails too, so the worker counts the failure (failed_last_hour, /metrics).
+        raise OutputFailed(f"output {job.pk} ({job.kind}) failed; see the log above")
+
+
+class OutputFailed(Exception):
+    pass
 
 
 def prune(now=None) -> int:

@@ -4,7 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sinovda.evidence.actions import storage_unavailable
 from sinovda.evidence.sniff import CONTENT_TYPES, HEAD_BYTES, Refused, detect_kind
+from sinovda.lib.storage import StorageUnavailable
 from sinovda.regions.access import Need, region_view
 
 from .identity import EMBLEM_KINDS, RegionIdentityForm, change_identity
@@ -19,16 +21,21 @@ def region_identity(request, access):
         request.POST if posted else None, request.FILES if posted else None, region=region
     )
     if posted and form.is_valid():
-        change_identity(
-            region,
-            head_name=form.cleaned_data["head_name"],
-            head_title=form.cleaned_data["head_title"],
-            emblem=form.cleaned_data["emblem"] or None,
-            remove_emblem=form.cleaned_data["remove_emblem"],
-            acting_user=request.user,
-        )
-        messages.success(request, _("Identitas Pemda disimpan."))
-        return redirect("region_identity", region_code=region.code)
+        try:
+            change_identity(
+                region,
+                head_name=form.cleaned_data["head_name"],
+                head_title=form.cleaned_data["head_title"],
+                emblem=form.cleaned_data["emblem"] or None,
+                remove_emblem=form.cleaned_data["remove_emblem"],
+                acting_user=request.user,
+            )
+        except StorageUnavailable:  # nothing was saved (one transaction)
+            region.refresh_from_db()
+            form.add_error("emblem", storage_unavailable().message)
+        else:
+            messages.success(request, _("Identitas Pemda disimpan."))
+            return redirect("region_identity", region_code=region.code)
     return render(request, "reports/region_identity.html", {"access": access, "form": form})
 
 

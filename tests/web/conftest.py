@@ -1,4 +1,8 @@
+import os
+
 import pytest
+
+from tests.s3server import moto_server, s3_url  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -8,8 +12,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_private_media(settings, tmp_path):
+def _isolated_private_media(settings, tmp_path, request):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Local disk unless the run asks for object storage (SINOVDA_TEST_STORAGE=s3: a fresh prefix
+    # on the session's moto server per test, tests/s3server.py); never a developer's STORAGE_URL.
+    settings.STORAGE_URL = ""
+    if os.environ.get("SINOVDA_TEST_STORAGE") == "s3":
+        settings.STORAGE_URL = request.getfixturevalue("s3_url")
 
 
 @pytest.fixture(autouse=True)
