@@ -89,33 +89,28 @@ def run(job: OutputJob) -> OutputJob:
             filename = generator.filename(target)
             # Streams from the temporary file: to disk, or to object storage in parts.
             job.file.save(filename, File(out), save=False)
-    except StorageUnavailable:
-        log.exception("output %s (%s): storage unavailable", job.pk, job.kind)
-        OutputJob.objects.filter(pk=job.pk).update(
-            status=OutputJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_(
-                "Penyimpanan berkas sedang tidak dapat dihubungi, jadi berkas ini belum dapat "
-                "dibuat. Coba lagi beberapa saat lagi."
-            ),
-        )
-    except Exception:  # noqa: BLE001 - any failure becomes a message on the page, with a retry
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a message on the page, with a retry
         log.exception("output %s (%s) failed", job.pk, job.kind)
         if will_retry():
             # The worker runs the task again after a pause (SINOVDA_TASK_RETRIES): until the last
-            # attempt fails, the page says the file waits, not that it failed.
+            # attempt fails, the page says the file waits, not that it failed. An unreachable
+            # storage is the typical case: it is usually back by the next attempt.
             OutputJob.objects.filter(pk=job.pk).update(
                 status=OutputJob.Status.QUEUED, progress=0, step=""
             )
             raise
-        OutputJob.objects.filter(pk=job.pk).update(
-            status=OutputJob.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_(
+        if isinstance(exc, StorageUnavailable):
+            error = _(
+                "Penyimpanan berkas sedang tidak dapat dihubungi, jadi berkas ini belum dapat "
+                "dibuat. Coba lagi beberapa saat lagi."
+            )
+        else:
+            error = _(
                 "Berkas tidak dapat dibuat karena kesalahan di server. Coba lagi; bila tetap gagal, "
                 "hubungi admin dan sebutkan kode %(code)s."
-            )
-            % {"code": str(job.pk)[:8]},
+            ) % {"code": str(job.pk)[:8]}
+        OutputJob.objects.filter(pk=job.pk).update(
+            status=OutputJob.Status.FAILED, finished_at=timezone.now(), error=error
         )
     else:
         now = timezone.now()
