@@ -33,6 +33,7 @@ from sinovda.innovations import affairs
 from sinovda.innovations.models import REPORTED_STATES, State, Submission
 from sinovda.regions.models import Agency
 
+from . import dashboard_cache
 from .bridge import region_input, unreviewed_policy
 
 TWO_PLACES = Decimal("0.01")
@@ -99,8 +100,11 @@ def scored(edition_row, spec, region, policy):
 
 
 def clear_memo() -> None:
+    """Forget every dashboard computed by this process: the engine's memo and the rendered parts
+    in the cache (tests and the benchmark measure the first reader after a change)."""
     with _memo_lock:
         _memo.clear()
+    dashboard_cache.forget()
 
 
 # --- the data shown ---------------------------------------------------------------------------

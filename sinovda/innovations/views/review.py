@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,8 @@ from sinovda.regions.models import Agency
 from .. import actions, duties, profile, windows
 from ..forms import FieldCommentForm, NoteForm, ReviewAnswerForm
 from ..lookup import get_submission, visible_submissions
-from ..models import Answer, State
+from ..models import Answer, ReviewState, State
+from . import paging
 from .submissions import _detail, _refused, indicator_rows
 
 WAITING = {
@@ -33,36 +34,60 @@ WAITING = {
 
 @region_view(Need.READ)
 def review_queue(request, access, year):
+    """Reports waiting for a verifier, oldest first, a page at a time (the filters stay on every
+    page's links)."""
     cycle = get_cycle(access, year)
-    submissions = visible_submissions(access, cycle).annotate(
-        pending=Count(
-            "answers", filter=Q(answers__review_state="pending", answers__claimed_level__gt=0)
-        )
-    )
+    submissions = visible_submissions(access, cycle)
     state = request.GET.get("status", State.SUBMITTED)
     if state in State.values:
         submissions = submissions.filter(state=state)
     agency = request.GET.get("opd", "")
     if agency.isdigit():
         submissions = submissions.filter(innovation__agency_id=int(agency))
-    waiting = WAITING.get(request.GET.get("menunggu", ""))
+    waiting_choice = request.GET.get("menunggu", "")
+    waiting = WAITING.get(waiting_choice)
     if waiting:
         submissions = submissions.filter(
             submitted_at__lte=timezone.now() - datetime.timedelta(days=waiting)
         )
-    submissions = submissions.order_by("submitted_at", "name")
+    submissions = submissions.order_by("submitted_at", "name", "pk")
+    # The status is always kept, even empty ("Semua"): without it page 2 would fall back to
+    # the default filter (sent reports only).
+    kept = {"status": state, "opd": agency if agency.isdigit() else "", "menunggu": waiting_choice}
+    page = paging.page_of(submissions, request)
+    page.object_list = list(page.object_list)
+    _count_pending(page.object_list)
     context = {
         "access": access,
         "cycle": cycle,
-        "submissions": submissions,
+        "page": page,
+        "filter_query": paging.filter_query(kept, always=("status",)),
         "agencies": Agency.objects.filter(region=access.region).order_by("name"),
         "states": State.choices,
         "state": state,
         "agency": agency,
-        "waiting": request.GET.get("menunggu", ""),
+        "waiting": waiting_choice,
         "now": timezone.now(),
     }
     return render(request, "innovations/review_queue.html", context)
+
+
+def _count_pending(submissions) -> None:
+    """Set `pending` (claimed answers nobody has judged yet) on the reports of one page: one query
+    for the page's rows, where an annotation on the whole list would count every answer of the
+    cycle before the page is cut."""
+    counts = dict(
+        Answer.objects.filter(
+            submission__in=[s.pk for s in submissions],
+            review_state=ReviewState.PENDING,
+            claimed_level__gt=0,
+        )
+        .values("submission")
+        .annotate(n=Count("pk"))
+        .values_list("submission", "n")
+    )
+    for submission in submissions:
+        submission.pending = counts.get(submission.pk, 0)
 
 
 def _commentable(edition) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from .. import actions, profile, rules, windows
 from ..forms import AnswerForm, CommentReplyForm, ProfileForm, ReopenForm, SubmissionCreateForm
 from ..lookup import get_submission, visible_submissions
 from ..models import EDITABLE_STATES, FieldComment, ReviewState, State
+from . import paging
 
 
 def _detail(submission):
@@ -36,18 +37,24 @@ def _refused(request, error: actions.ActionRefused):
 
 @region_view(Need.MEMBER)
 def submission_list(request, access, year):
+    """The cycle's reports (an operator: its OPD's), by OPD and name, a page at a time."""
     cycle = get_cycle(access, year)
-    submissions = visible_submissions(access, cycle).order_by("innovation__agency__name", "name")
+    submissions = visible_submissions(access, cycle).order_by(
+        "innovation__agency__name", "name", "pk"
+    )
     state = request.GET.get("status", "")
     if state in State.values:
         submissions = submissions.filter(state=state)
+    else:
+        state = ""
     query = request.GET.get("q", "").strip()
     if query:
         submissions = submissions.filter(Q(name__icontains=query))
     context = {
         "access": access,
         "cycle": cycle,
-        "submissions": submissions,
+        "page": paging.page_of(submissions, request),
+        "filter_query": paging.filter_query({"q": query, "status": state}),
         "states": State.choices,
         "state": state,
         "query": query,
