@@ -1,11 +1,19 @@
 """The catalogue's filter form: its GET parameters (Indonesian names, as people see them in the
-address) and its selects, with options drawn from what is published."""
+address) and its selects, with options drawn from what is published.
+
+The selects hold some 700 options (every Pemda with a publication, every tematik, the urusan):
+rendered as template code they cost more than the rest of a search page. `fields_html` writes them
+in Python (every value escaped) and caches the HTML per catalogue version, language and chosen
+filters (the search words are not part of it, so every search shares it)."""
 
 import hashlib
 from dataclasses import dataclass
+from html import escape
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from sinovda.editions.models import Edition
@@ -79,11 +87,10 @@ def _filter(name, label, choices, chosen, grouped=False) -> Filter:
     )
 
 
-def _choices(chosen: dict) -> dict:
+def _choices(chosen: dict, stamp: str) -> dict:
     """The published values the selects offer, as plain (value, label) lists from values_list,
     cached per catalogue version (read first, so no list outlives an unpublish) and chosen
     province/Pemda (the lists they narrow)."""
-    stamp, _changed = versions.current()
     key = (
         "sinovda:catalogue:choices:"
         + hashlib.sha256(repr((stamp, chosen["provinsi"], chosen["daerah"])).encode()).hexdigest()[
@@ -114,10 +121,12 @@ def _choices(chosen: dict) -> dict:
     return found
 
 
-def selects(chosen: dict) -> list[Filter]:
+def selects(chosen: dict, stamp: str | None = None) -> list[Filter]:
     """The filter form's selects, with options from what is published (constant queries; the
     published lists are cached per catalogue version)."""
-    choices = _choices(chosen)
+    if stamp is None:
+        stamp, _changed = versions.current()
+    choices = _choices(chosen, stamp)
     filters = [
         _filter("provinsi", _("Provinsi"), choices["provinces"], chosen["provinsi"]),
         _filter("daerah", _("Pemda"), choices["regions"], chosen["daerah"]),
@@ -139,3 +148,37 @@ def selects(chosen: dict) -> list[Filter]:
         ),
     ]
     return filters
+
+
+def _select_html(item: Filter, everything: str) -> str:
+    out = [
+        f'<div class="field">\n        <label for="id_{item.name}">{escape(item.label)}</label>\n'
+        f'        <select name="{item.name}" id="id_{item.name}">\n'
+        f'          <option value="">{everything}</option>\n          '
+    ]
+    for group, options in item.groups:
+        if group:
+            out.append(f'<optgroup label="{escape(group)}">')
+        for option in options:
+            chosen = " selected" if option.selected else ""
+            out.append(
+                f'<option value="{escape(option.value)}"{chosen}>{escape(option.label)}</option>'
+            )
+        if group:
+            out.append("</optgroup>")
+    out.append("\n        </select>\n      </div>")
+    return "".join(out)
+
+
+def fields_html(chosen: dict) -> SafeString:
+    """The filter form's selects as HTML, cached per catalogue version (read first), language and
+    chosen filters."""
+    stamp, _changed = versions.current()
+    parts = (stamp, translation.get_language(), sorted(chosen.items()))
+    key = "sinovda:catalogue:filterform:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    html = cache.get(key)
+    if html is None:
+        everything = escape(_("Semua"))
+        html = "\n      ".join(_select_html(item, everything) for item in selects(chosen, stamp))
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - every label and value is escaped above

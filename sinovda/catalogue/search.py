@@ -2,9 +2,14 @@
 
 PostgreSQL: the stored tsvector `search_vector` (migration 0002: name weight A, tematik and urusan B,
 the public story C) under the `sinovda_indonesian` configuration, queried with
-websearch_to_tsquery (it accepts anything a person types: quotes, minus, "or", stray symbols);
-matches are ranked by ts_rank on the slim `rank_vector` (migration 0003: name A, tematik and urusan
-B, summary C), which unlike the full one is not TOASTed; excerpts by ts_headline.
+websearch_to_tsquery (it accepts anything a person types: quotes, minus, "or", stray symbols).
+Relevance is by *tier*: the heaviest fields that hold every word of the query (migration 0004) —
+the name (3), else the name with tematik and urusan (2), else the whole public text (1) — and,
+within a tier, the catalogue's listing order (newest year, then name). A page (`page`) reads at
+most a page's worth of rows of each vector in that order, plus the capped count, so a word found in
+all 20,000 publications costs about what a rare one does; ranking every match with ts_rank cost
+60–140 ms for such a word. Excerpts by
+ts_headline of the summary when it holds a word of the query, else of the whole public text.
 
 SQLite: the FTS5 table `catalogue_publication_fts` (same three weights through bm25). What a person
 types becomes words, each quoted, so nothing typed is read as FTS5 syntax; the last word matches as
@@ -15,12 +20,17 @@ built only from this module's constants; what a person types is always a paramet
 """
 
 import re
+from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Expression, FloatField, Q, TextField
+from django.db.models import BooleanField, Expression, FloatField, IntegerField, Q, TextField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+
+from sinovda.innovations.models import Innovation
+from sinovda.regions.models import Agency, Region
 
 from .models import Publication
 
@@ -83,29 +93,69 @@ def _pg_query() -> str:
     return f"websearch_to_tsquery('{PG_CONFIG}', %s)"
 
 
-def matching(queryset, text: str):
-    """Publication rows of `queryset` matching the typed text, best first (annotated with
-    `search_rank`, higher is better). No searchable word gives no rows."""
+def _negated(text: str) -> bool:
+    """Whether the query may exclude words (websearch's -word): then a match in the name or the
+    facets does not imply a match of the whole text, so the tiers check the whole text too."""
+    return "-" in text
+
+
+def _pg_condition(sql: str, text: str) -> _TableSQL:
+    """`sql` with {table} for the row's table and {q} for the typed query (a parameter each time)."""
+    count = sql.count("{q}")
+    sql = sql.replace("{q}", _pg_query())
+    return _TableSQL(sql, [text] * count, BooleanField())
+
+
+_PG_MATCH = "{table}.search_vector @@ {q}"
+_PG_IN_NAME = "{table}.name_vector @@ {q}"
+_PG_IN_LABEL = "{table}.label_vector @@ {q}"
+_PG_TIER_SQL = (
+    "CASE WHEN {table}.name_vector @@ {q} THEN 3 WHEN {table}.label_vector @@ {q} THEN 2 ELSE 1 END"
+)
+
+
+def _sqlite_match(expression: str) -> _TableSQL:
+    return _TableSQL(
+        f"{{table}}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
+        [expression],
+        BooleanField(),
+    )
+
+
+def matches(queryset, text: str):
+    """Publication rows of `queryset` matching the typed text, unordered and without a rank: for
+    counting, and for callers with an order of their own (the API's cursor)."""
     text = clean_query(text)
     vendor = connection.vendor
     if vendor == "postgresql":
         if not words(text):
             return queryset.none()
-        query = _pg_query()
-        matches = _TableSQL(f"{{table}}.search_vector @@ {query}", [text], BooleanField())
-        # Match on the full vector (GIN), rank on the slim one (migration 0003): a story-only
-        # match ranks 0 and is ordered by the ties, after every match in name, facets or summary.
-        rank = _TableSQL(f"ts_rank({{table}}.rank_vector, {query})", [text], FloatField())
-        return queryset.filter(matches).annotate(search_rank=rank).order_by("-search_rank", *_TIES)
+        return queryset.filter(_pg_condition(_PG_MATCH, text))
+    if vendor == "sqlite":
+        expression = fts5_query(text)
+        return queryset.filter(_sqlite_match(expression)) if expression else queryset.none()
+    return _fallback(queryset, text)
+
+
+def matching(queryset, text: str):
+    """Publication rows of `queryset` matching the typed text, best first (annotated with
+    `search_rank`, higher is better: the tier on PostgreSQL, bm25 on SQLite). No searchable word
+    gives no rows. A page of results is cheaper through `page` (same order)."""
+    text = clean_query(text)
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        if not words(text):
+            return queryset.none()
+        tier = _TableSQL(_PG_TIER_SQL.replace("{q}", _pg_query()), [text, text], IntegerField())
+        return (
+            queryset.filter(_pg_condition(_PG_MATCH, text))
+            .annotate(search_rank=tier)
+            .order_by("-search_rank", *_TIES)
+        )
     if vendor == "sqlite":
         expression = fts5_query(text)
         if not expression:
             return queryset.none()
-        matches = _TableSQL(
-            f"{{table}}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
-            [expression],
-            BooleanField(),
-        )
         # A materialised ranking, computed once per query (a plain correlated bm25() would run
         # the full-text query once per row).
         rank = _TableSQL(
@@ -116,8 +166,127 @@ def matching(queryset, text: str):
             [expression],
             FloatField(),
         )
-        return queryset.filter(matches).annotate(search_rank=rank).order_by("-search_rank", *_TIES)
+        return (
+            queryset.filter(_sqlite_match(expression))
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", *_TIES)
+        )
     return _fallback(queryset, text)
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: list[int]  # the page's primary keys, in the order of `matching`
+    count: int  # matches counted up to the cap given (cap + 1 or more: "more than cap")
+    # PostgreSQL: the page's rows for a card, fetched in the same query (dicts of CARD_COLUMNS
+    # and "excerpt", the raw ts_headline); None elsewhere (fetch them by id).
+    cards: list[dict] | None = None
+
+
+# What a card shows (catalogue views): column -> SQL on the joined tables of `page`.
+CARD_COLUMNS = {
+    "pk": "p.id",
+    "name": "p.name",
+    "year": "p.year",
+    "form": "p.form",
+    "kind": "p.kind",
+    "stage": "p.stage",
+    "summary": "p.summary",
+    "region_name": "r.name",
+    "agency_name": "a.name",
+    "public_id": "i.public_id",
+}
+
+
+def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
+    """One page of `matching(queryset, text)` and the number of matches counted up to
+    `count_upto`: one query on PostgreSQL, two elsewhere.
+
+    PostgreSQL: the page in tier order is the first `offset + limit` rows of that order, and those
+    are among the first `offset + limit` rows (in listing order) of the name matches, the name and
+    facet matches, and all matches: three reads of one indexed vector each, every one with a LIMIT
+    (the planner's estimate for a single vector is good, so it walks the order index for a
+    common word and takes the GIN index for a rare one). A row's tier comes from its two small
+    vectors. The count is a fourth read, unordered, that stops at `count_upto` matches."""
+    text = clean_query(text)
+    if connection.vendor != "postgresql":
+        found = matching(queryset, text)
+        counted = matches(queryset, text).order_by()[:count_upto].count()
+        return Page(list(found.values_list("pk", flat=True)[offset : offset + limit]), counted)
+    if not words(text) or queryset.query.is_empty():
+        return Page([], 0, [])
+    reach = offset + limit
+    flags = {
+        "in_name": _pg_condition(_PG_IN_NAME, text),
+        "in_label": _pg_condition(_PG_IN_LABEL, text),
+    }
+    reads = [(_PG_IN_NAME, reach), (_PG_IN_LABEL, reach), (_PG_MATCH, reach)]
+    branches = []
+    try:
+        for condition, rows in reads:
+            if condition != _PG_MATCH and _negated(text):
+                condition = f"{condition} AND {_PG_MATCH}"
+            branch = (
+                queryset.filter(_pg_condition(condition, text))
+                .annotate(**flags)
+                .order_by(*_TIES)
+                .values_list("pk", "year", "name", "in_name", "in_label")[:rows]
+            )
+            branches.append(branch.query.sql_with_params())
+        # The count needs no order: it stops at `count_upto` matches wherever they are.
+        counted = matches(queryset, text).order_by().values_list("pk")[:count_upto]
+        count_sql, count_params = counted.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. an empty id list)
+        return Page([], 0, [])
+    (name_sql, name_params), (label_sql, label_params), (all_sql, all_params) = branches
+    excerpt, excerpt_params = _excerpt_sql("p", text)
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in (
+            ("publication", Publication),
+            ("region", Region),
+            ("agency", Agency),
+            ("innovation", Innovation),
+        )
+    }
+    # Django cannot order a union of sliced queries: the merge is written here, around the
+    # ORM's own SQL for each read (filters and joins included); then the shown rows' card
+    # columns and excerpts (ts_headline only for them), and the count, in the same round trip.
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in CARD_COLUMNS.items())
+    sql = (
+        "WITH shown AS (SELECT pk, row_number() OVER (ORDER BY tier DESC, year DESC, name, pk) "  # noqa: S608
+        "AS place FROM (SELECT pk, year, name, "
+        "CASE WHEN in_name THEN 3 WHEN in_label THEN 2 ELSE 1 END AS tier "
+        f"FROM (({name_sql}) UNION ({label_sql}) UNION ({all_sql})) "
+        "AS candidates (pk, year, name, in_name, in_label)) AS tiered "
+        "ORDER BY place LIMIT %s OFFSET %s) "
+        f"SELECT {columns}, {excerpt} AS excerpt, "
+        f"(SELECT count(*) FROM ({count_sql}) AS counted) AS counted "
+        f"FROM shown JOIN {tables['publication']} p ON p.id = shown.pk "
+        f"JOIN {tables['region']} r ON r.id = p.region_id "
+        f"JOIN {tables['agency']} a ON a.id = p.agency_id "
+        f"JOIN {tables['innovation']} i ON i.id = p.innovation_id "
+        "ORDER BY shown.place"
+    )
+    params = [
+        *name_params,
+        *label_params,
+        *all_params,
+        limit,
+        offset,
+        *excerpt_params,
+        *count_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if rows:
+        return Page([row["pk"] for row in rows], rows[0]["counted"], rows)
+    if offset == 0:
+        return Page([], 0, [])
+    # A page past the end: the count still matters (the paginator then shows the last page).
+    return Page([], matches(queryset, text).order_by()[:count_upto].count(), [])
 
 
 def _fallback(queryset, text: str):
@@ -160,17 +329,38 @@ def snippets(publications, text: str) -> dict[int, SafeString]:
     return result
 
 
+_EXCERPT = (
+    "CASE WHEN to_tsvector('{config}', {table}.summary) @@ {q} "
+    "THEN ts_headline('{config}', {table}.summary, {q}, %s) "
+    "ELSE ts_headline('{config}', {table}.search_text, {q}, %s) END"
+)
+
+
+def _excerpt_sql(table: str, text: str) -> tuple[str, list]:
+    sql = _EXCERPT.replace("{config}", PG_CONFIG).replace("{q}", _pg_query())
+    return sql.replace("{table}", table), [text, text, HEADLINE_OPTIONS, text, HEADLINE_OPTIONS]
+
+
+def excerpt_sql(text: str) -> Expression:
+    """PostgreSQL: the raw excerpt (with START/STOP markers) of the row, for annotate(). The
+    summary (≈300 characters of tujuan and manfaat) when it holds the query, else the whole public
+    text: ts_headline parses all the text it is given, and the whole text is ~1 kB (≈0.4 ms a row
+    against ≈0.03 ms for the summary)."""
+    sql, params = _excerpt_sql("{table}", text)
+    return _TableSQL(sql, params, TextField())
+
+
+def marked(raw: str | None) -> SafeString | None:
+    """An excerpt from the database as safe HTML, or None when it is empty."""
+    return _marked(raw) if raw and raw.strip() else None
+
+
 def _excerpts(ids: list[int], text: str) -> list[tuple[int, str]]:
     vendor = connection.vendor
     if vendor == "postgresql":
-        headline = _TableSQL(
-            f"ts_headline('{PG_CONFIG}', {{table}}.search_text, {_pg_query()}, %s)",
-            [text, HEADLINE_OPTIONS],
-            TextField(),
-        )
         return list(
             Publication.objects.filter(pk__in=ids)
-            .annotate(excerpt=headline)
+            .annotate(excerpt=excerpt_sql(text))
             .values_list("pk", "excerpt")
         )
     if vendor == "sqlite":

@@ -4,10 +4,13 @@ Everything here reads Publication rows (the frozen public copies), the regions a
 awards, and results through the scores app. Nothing reads a report, an answer or a document.
 """
 
+from dataclasses import dataclass
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -17,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from sinovda.awards.models import Award
-from sinovda.innovations.models import Form, Kind, Stage
+from sinovda.innovations.models import Form, Innovation, Kind, Stage
 from sinovda.regions.access import public_view
 from sinovda.regions.models import Agency, Region
 from sinovda.scores import rankings, snapshots
@@ -33,6 +36,10 @@ SIMILAR = 4
 # A search or filter counts its matches only up to here ("lebih dari 1.000 inovasi"): counting
 # every match of a common word costs as much as the rest of the page.
 COUNT_CAP = 1000
+# A search counts only up to here: counting reads each match's whole public text (its stored
+# vector), about 5 µs a row, so a common word's count to 1,000 cost more than the rest of the page
+# (docs/catalogue.md, "Performance"). Five pages of the best matches; more words narrow the rest.
+SEARCH_COUNT_CAP = 100
 MAX_PARAM = 120
 FORM_LABELS = dict(Form.choices)
 KIND_LABELS = dict(Kind.choices)
@@ -62,16 +69,97 @@ def _listed():
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows (one bounded query); `more` says the count was cut, and
-    the pages go as far as the counted rows."""
+    """Counts at most cap + 1 rows (one bounded query); `more` says the count was cut, and the
+    pages go as far as the counted rows."""
+
+    def __init__(self, object_list, per_page, cap=None):
+        super().__init__(object_list, per_page)
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        if isinstance(self.object_list, Found):
+            return self.object_list.count()
+        return self.object_list[: self.cap + 1].count()
 
     @property
     def more(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
+
+
+class Found:
+    """The matches of a search, for the paginator: the requested page, its cards with their
+    excerpts, and the capped count come from one query on PostgreSQL (search.page); elsewhere
+    the rows and excerpts take two more."""
+
+    def __init__(self, queryset, query: str, page_number):
+        self.queryset = queryset
+        self.query = query
+        try:
+            number = max(1, int(page_number))
+        except (TypeError, ValueError):
+            number = 1
+        self.offset = (number - 1) * PAGE_SIZE
+        self._page = None
+
+    def _load(self, offset: int) -> search.Page:
+        if self._page is None or self.offset != offset:
+            self.offset = offset
+            self._page = search.page(
+                self.queryset, self.query, offset, PAGE_SIZE, SEARCH_COUNT_CAP + 1
+            )
+        return self._page
+
+    def count(self) -> int:
+        return self._load(self.offset).count
+
+    def __getitem__(self, bounds: slice) -> list:
+        found = self._load(bounds.start or 0)
+        wanted = bounds.stop - (bounds.start or 0)
+        if found.cards is not None:  # PostgreSQL: the cards came with the page
+            return [_card(row) for row in found.cards[:wanted]]
+        ids = found.ids[:wanted]
+        by_pk = {row.pk: row for row in _listed().filter(pk__in=ids)}
+        rows = [by_pk[pk] for pk in ids if pk in by_pk]
+        excerpts = search.snippets(rows, self.query)
+        for row in rows:
+            row.excerpt = excerpts[row.pk]
+        return rows
+
+
+@dataclass
+class Card:
+    """What a search result's card shows (templatetags.catalogue_cards), without a model
+    instance: the fields the page query read, named as on Publication."""
+
+    pk: int
+    name: str
+    year: int
+    form: str
+    kind: str
+    stage: str
+    summary: str
+    region: SimpleNamespace
+    agency: SimpleNamespace
+    innovation: SimpleNamespace
+    excerpt: object = None
+
+
+def _card(row: dict) -> Card:
+    card = Card(
+        pk=row["pk"],
+        name=row["name"],
+        year=row["year"],
+        form=row["form"],
+        kind=row["kind"],
+        stage=row["stage"],
+        summary=row["summary"],
+        region=SimpleNamespace(name=row["region_name"]),
+        agency=SimpleNamespace(name=row["agency_name"]),
+        innovation=SimpleNamespace(public_id=row["public_id"]),
+    )
+    card.excerpt = search.marked(row["excerpt"]) or search.summary_excerpt(card)
+    return card
 
 
 @public_view
@@ -83,51 +171,68 @@ def catalogue(request):
     publications = apply_filters(
         _listed(), **{filter_form.PARAMS[name]: value for name, value in chosen.items()}
     )
+    cap = COUNT_CAP
     if query:
-        publications = search.matching(publications, query)
-    page = CappedPaginator(publications, PAGE_SIZE).get_page(request.GET.get("halaman"))
+        publications = Found(publications, query, request.GET.get("halaman"))
+        cap = SEARCH_COUNT_CAP
+    page = CappedPaginator(publications, PAGE_SIZE, cap).get_page(request.GET.get("halaman"))
     items = _cards(list(page.object_list))
-    excerpts = search.snippets(items, query)
-    for item in items:
-        item.excerpt = excerpts[item.pk]
+    if not query:
+        for item in items:
+            item.excerpt = search.summary_excerpt(item)
     kept = {"cari": query, **chosen}
     context = {
         "page": page,
-        "count_cap": COUNT_CAP,
+        "count_cap": cap,
         "items": items,
         "query": query,
         "chosen": chosen,
         "filtered": bool(query or any(chosen.values())),
         "filters_open": any(chosen.values()),
         "filter_query": urlencode({k: v for k, v in kept.items() if v}),
-        "filters": filter_form.selects(chosen),
+        "filter_fields": filter_form.fields_html(chosen),
         "page_url": request.build_absolute_uri(request.path),
     }
     return render(request, "catalogue/catalogue.html", context)
 
 
-SIMILAR_ORDER = ("-year", "-maturity", "name")
+SIMILAR_BRANCH = (
+    "SELECT * FROM (SELECT p.id AS pk, p.name AS name, p.year AS year, p.form AS form, "
+    "p.kind AS kind, p.stage AS stage, p.summary AS summary, p.maturity AS maturity, "
+    "r.name AS region_name, a.name AS agency_name, i.public_id AS public_id "
+    "FROM {publication} p JOIN {region} r ON r.id = p.region_id "
+    "JOIN {agency} a ON a.id = p.agency_id JOIN {innovation} i ON i.id = p.innovation_id "
+    "WHERE p.{field} = %s AND p.region_id <> %s "
+    "ORDER BY p.year DESC, p.maturity DESC, p.name LIMIT %s) AS {field}_rows"
+)
 
 
-def _similar(publication):
+def _similar(publication) -> list[Card]:
     """A few published innovations of other Pemda serving the same urusan or tematik: the first
-    few of each (one LIMIT query on its index), merged in the page's order."""
-    found = {}
+    few of each (a LIMIT read of its index, catalogue_pub_affair_idx / catalogue_pub_theme_idx),
+    in one query, merged in the page's order (newest year, highest maturity, name)."""
+    quote = connection.ops.quote_name
+    tables = {
+        "publication": quote(Publication._meta.db_table),
+        "region": quote(Region._meta.db_table),
+        "agency": quote(Agency._meta.db_table),
+        "innovation": quote(Innovation._meta.db_table),
+    }
+    branches, params = [], []
     for field in ("main_affair", "theme"):
         value = getattr(publication, field)
-        if not value:
-            continue
-        rows = (
-            _listed()
-            .filter(**{field: value})
-            .exclude(region_id=publication.region_id)
-            .order_by(*SIMILAR_ORDER)[:SIMILAR]
-        )
-        for row in rows:
-            found.setdefault(row.pk, row)
-    ordered = sorted(found.values(), key=lambda p: p.name)
-    ordered.sort(key=lambda p: (p.year, p.maturity), reverse=True)
-    return _cards(ordered[:SIMILAR])
+        if value:
+            branches.append(SIMILAR_BRANCH.format(field=field, **tables))
+            params += [value, publication.region_id, SIMILAR]
+    if not branches:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)  # noqa: S608 - constants only
+        names = [column[0] for column in cursor.description]
+        rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    ordered = sorted(rows.values(), key=lambda r: r["name"])
+    ordered.sort(key=lambda r: (r["year"], r["maturity"]), reverse=True)
+    return _cards([_card({**row, "excerpt": None}) for row in ordered[:SIMILAR]])
 
 
 def _is_web_link(value: str) -> bool:
@@ -147,16 +252,59 @@ def innovation(request, public_id):
     return render(request, "catalogue/innovation.html", parts)
 
 
-def _innovation_parts(request, public_id) -> dict | None:
-    publication = (
-        Publication.objects.select_related("region__province", "agency", "innovation")
-        .defer("search_text")
-        .filter(innovation__public_id=public_id)
-        .first()
+PAGE_COLUMNS = (
+    "SELECT p.id, p.name, p.year, p.main_affair, p.theme, p.region_id, p.agency_id, "
+    "p.maturity, p.maturity_max, p.profile, p.summary, p.published_at, "
+    "r.code, r.name, a.name FROM {publication} p "
+    "JOIN {innovation} i ON i.id = p.innovation_id "
+    "JOIN {region} r ON r.id = p.region_id JOIN {agency} a ON a.id = p.agency_id "
+    "WHERE i.public_id = %s"
+)
+
+
+def _public_copy(public_id: str) -> SimpleNamespace | None:
+    """What the innovation page shows of a publication, with its Pemda and OPD, in one plain
+    query (no model instances: the page reads a dozen values)."""
+    quote = connection.ops.quote_name
+    sql = PAGE_COLUMNS.format(
+        publication=quote(Publication._meta.db_table),
+        innovation=quote(Innovation._meta.db_table),
+        region=quote(Region._meta.db_table),
+        agency=quote(Agency._meta.db_table),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [public_id])  # noqa: S608 - table names from the models
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (pk, name, year, main_affair, theme, region_id, agency_id, maturity, maturity_max, profile,
+     summary, published_at, region_code, region_name, agency_name) = row  # fmt: skip
+    field = Publication._meta.get_field
+    return SimpleNamespace(
+        pk=pk,
+        name=name,
+        year=year,
+        main_affair=main_affair,
+        theme=theme,
+        region_id=region_id,
+        agency_id=agency_id,
+        # Values as the model would give them (SQLite stores JSON as text, decimals as numbers).
+        maturity=field("maturity").to_python(maturity),
+        maturity_max=field("maturity_max").to_python(maturity_max),
+        profile=field("profile").from_db_value(profile, None, connection)
+        if isinstance(profile, str)
+        else profile,
+        summary=summary,
+        published_at=published_at,
+        region=SimpleNamespace(code=region_code, name=region_name),
+        agency=SimpleNamespace(name=agency_name),
+    )
+
+
+def _innovation_parts(request, public_id) -> dict | None:
+    publication = _public_copy(public_id)
     if publication is None:
         return None
-    _cards([publication])
     rows = publication.profile or []
     facts = [r for r in rows if not r.get("story") and r.get("kind") != "url"]
     story = [r for r in rows if r.get("story")]

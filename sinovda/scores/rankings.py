@@ -36,7 +36,7 @@ from sinovda.editions.models import Edition
 from sinovda.regions.models import Cluster, ClusterList, Region
 
 from . import snapshots
-from .models import ResultSnapshot
+from .models import ResultSnapshot, Source
 
 CLUSTERS = ["provinsi", "kabupaten", "kota", "tertinggal", "perbatasan", "papua"]
 # Every kabupaten and kota: the scope of a province's own page (not a national tab).
@@ -54,13 +54,45 @@ LISTED = {c.value for c in Cluster}
 BY_KIND = {Region.Kind.PROVINCE.value, Region.Kind.REGENCY.value, Region.Kind.CITY.value}
 CACHE_SECONDS = 15 * 60
 CENT = Decimal("0.01")
+SOURCE_LABELS = dict(Source.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a ranking shows of a Pemda (plain values: cheap to build, pickle and cache)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    province: "Place | None" = None  # the province of a kab/kota (code and name only)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a ranking shows of a standing result snapshot (scores.snapshots picks it)."""
+
+    pk: int
+    region_id: int
+    year: int
+    source: str
+    iid: Decimal
+    predicate: str
+    innovations: int | None
+    citation_title: str
+    citation_publisher: str
+    citation_date: object  # datetime.date | None
+    citation_url: str
+
+    def get_source_display(self) -> str:
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
 
 @dataclass(frozen=True)
 class RankingRow:
     rank: int | None  # None: "belum ada data"
-    region: Region
-    snapshot: ResultSnapshot | None
+    region: Place
+    snapshot: Standing | None
     previous_iid: Decimal | None  # the standing IID of the year before
     change: Decimal | None  # vs the year before
 
@@ -233,16 +265,55 @@ def _check(cluster: str) -> None:
 
 
 def _band_order(year: int) -> list[str]:
-    edition = Edition.objects.filter(year=year).only("data").first()
-    if edition is None:
-        return []
-    return [band.get("label", "") for band in edition.data.get("predicates", [])]
+    """The edition's predikat labels, highest first (only the predicate list is read, not the
+    edition's whole document)."""
+    bands = (
+        Edition.objects.filter(year=year).order_by("pk").values_list("data__predicates", flat=True)
+    ).first()
+    return [band.get("label", "") for band in bands or [] if isinstance(band, dict)]
+
+
+_PLACE = ("pk", "code", "name", "kind", "province__code", "province__name")
+
+
+def _places(scope) -> list[Place]:
+    places = []
+    for pk, code, name, kind, province_code, province_name in scope.order_by("code").values_list(
+        *_PLACE
+    ):
+        province = None if province_code is None else Place(0, province_code, province_name, "")
+        places.append(Place(pk, code, name, kind, province))
+    return places
+
+
+def _standings(years: list[int], region_ids) -> dict[int, dict[int, Standing]]:
+    """year -> region_id -> the standing result (one query for all the years; the same rule as
+    snapshots.standing, over plain values)."""
+    rows = snapshots.standing_values(years, regions=region_ids)
+    by_year: dict[int, dict[int, Standing]] = {year: {} for year in years}
+    for row in rows:
+        by_year[row["year"]][row["region_id"]] = Standing(
+            pk=row["id"],
+            region_id=row["region_id"],
+            year=row["year"],
+            source=row["source"],
+            iid=row["iid"],
+            predicate=row["predicate"],
+            innovations=row["innovations"],
+            citation_title=row["citation_title"],
+            citation_publisher=row["citation_publisher"],
+            citation_date=row["citation_date"],
+            citation_url=row["citation_url"],
+        )
+    return by_year
 
 
 def _compute(year: int, cluster: str, province: Region | None) -> Ranking:
+    """A cache miss: the scope's Pemda, the standing results of the year and the year before
+    (one query), the edition's predikat order, and plain Python (no model instances)."""
     cluster_list = list_in_force(cluster, year) if cluster in LISTED else None
     scope = _scope(cluster, province, cluster_list)
-    regions = list(scope.select_related("province").order_by("code")) if scope is not None else []
+    regions = _places(scope) if scope is not None else []
     # A list with no member at all is a list not loaded yet (perbatasan ships empty); a province
     # without members of a loaded list simply has none.
     list_missing = cluster in LISTED and (
@@ -251,8 +322,8 @@ def _compute(year: int, cluster: str, province: Region | None) -> Ranking:
     if list_missing:
         return Ranking(year, cluster, province, [], cluster_list, True, [])
     ids = scope.values("pk") if scope is not None else Region.objects.none()
-    now = snapshots.standing(year, regions=ids)
-    before = snapshots.standing(year - 1, regions=ids)
+    found = _standings([year, year - 1], ids) if regions else {year: {}, year - 1: {}}
+    now, before = found[year], found[year - 1]
 
     def iid(snap):
         return snap.iid.quantize(CENT) if snap is not None else None

@@ -45,3 +45,35 @@ def years_with_results(regions=None) -> list[int]:
     if regions is not None:
         qs = qs.filter(region__in=regions)
     return list(qs.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+# The fields a ranking shows of a standing result, plus what picking it needs.
+STANDING_VALUES = (
+    "id",
+    "region_id",
+    "year",
+    "source",
+    "iid",
+    "predicate",
+    "innovations",
+    "citation_title",
+    "citation_publisher",
+    "citation_date",
+    "citation_url",
+    "taken_at",
+)
+
+
+def standing_values(years: list[int], regions=None) -> list[dict]:
+    """The standing result per Pemda and year for these years, as dicts of STANDING_VALUES (one
+    query, no model instances: rankings read hundreds). Same rule as `pick`."""
+    qs = ResultSnapshot.objects.standing().filter(year__in=years).order_by()
+    if regions is not None:
+        qs = qs.filter(region__in=regions)
+    best: dict[tuple[int, int], tuple[tuple, dict]] = {}
+    for row in qs.values(*STANDING_VALUES):
+        key = (_RANK[row["source"]], -row["taken_at"].timestamp(), -row["id"])
+        slot = (row["region_id"], row["year"])
+        if slot not in best or key < best[slot][0]:
+            best[slot] = (key, row)
+    return [row for _key, row in best.values()]

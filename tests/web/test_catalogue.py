@@ -399,6 +399,54 @@ def page_url_of(report):
     return reverse("catalogue_innovation", args=[report.innovation.public_id])
 
 
+# --- the catalogue's data version ----------------------------------------------------------------
+
+
+def _version():
+    from sinovda.catalogue import versions
+
+    return versions.current()[0]
+
+
+def test_publishing_and_unpublishing_move_the_version(report, koordinator):
+    before = _version()
+    publication = published(report, koordinator)
+    published_version = _version()
+    assert published_version != before
+    actions.unpublish(publication.innovation, acting_user=koordinator)
+    assert _version() not in (before, published_version)
+
+
+def test_deleting_an_innovation_moves_the_version(report, koordinator):
+    """An innovation with a publication cannot go before the publication (its reports are
+    protected by the public copy): removing it starts with deleting the publication (e.g. in the
+    admin), which moves the version in that transaction."""
+    publication = published(report, koordinator)
+    innovation = publication.innovation
+    before = _version()
+    publication.delete()
+    assert _version() != before
+    Submission.objects.filter(innovation=innovation).delete()
+    innovation.delete()
+    assert not Publication.objects.exists()
+
+
+def test_deleting_publications_in_bulk_moves_the_version(report, koordinator):
+    published(report, koordinator)
+    before = _version()
+    Publication.objects.all().delete()
+    assert _version() != before
+
+
+def test_an_unpublished_innovation_page_is_gone_at_once(client, report, koordinator):
+    """The innovation page is cached per version: deleting the publication makes it a 404."""
+    publication = published(report, koordinator)
+    url = page_url(publication)
+    assert client.get(url).status_code == 200
+    Publication.objects.filter(pk=publication.pk).delete()
+    assert client.get(url).status_code == 404
+
+
 def test_a_non_web_video_link_is_not_a_link(client, cycle, koordinator):
     report = verified_report(cycle, video_url="ftp://files.example.org/video.mp4")
     page = client.get(page_url(published(report, koordinator))).content.decode()

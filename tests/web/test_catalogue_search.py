@@ -422,6 +422,7 @@ def test_the_sqlite_index_triggers_exist():
         "catalogue_publication_fts_ai",
         "catalogue_publication_fts_ad",
         "catalogue_publication_fts_au",
+        "catalogue_publication_version_ad",  # migration 0005: the data version on delete
     }
 
 
