@@ -367,3 +367,30 @@ def test_the_actions_refuse_a_protected_account_even_when_called_directly(region
     membership.refresh_from_db()
     assert person.full_name != "Diambil Alih" and membership.role == Role.VERIFIER
     assert person.check_password(factories.PASSWORD)
+
+
+def test_the_people_list_shows_one_page_at_a_time_with_constant_queries(
+    client, region, koordinator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sinovda.regions.views.people import PEOPLE_PER_PAGE
+
+    agency = factories.agency(region, short_name="Dinkes")
+    for _ in range(10):
+        factories.member(region, Role.OPERATOR, agency=agency)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url("person_list", region)).status_code == 200
+    for _ in range(PEOPLE_PER_PAGE + 5):
+        factories.member(region, Role.OPERATOR, agency=agency)
+    with CaptureQueriesContext(connection) as large:
+        first = client.get(url("person_list", region))
+    assert len(large) <= len(small) + 1  # + the paginator's count
+    body = first.content.decode()
+    assert body.count('class="actions"') == PEOPLE_PER_PAGE
+    assert "halaman=2" in body
+    last = client.get(url("person_list", region), {"halaman": 2}).content.decode()
+    # 10 + 105 operators + the koordinator: 16 on the second page.
+    assert last.count('class="actions"') == 10 + PEOPLE_PER_PAGE + 5 + 1 - PEOPLE_PER_PAGE
+    assert client.get(url("person_list", region), {"halaman": "x"}).status_code == 200

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence import hints
+from sinovda.lib import paging
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
@@ -21,7 +22,6 @@ from .. import actions, duties, profile, windows
 from ..forms import FieldCommentForm, NoteForm, ReviewAnswerForm
 from ..lookup import get_submission, visible_submissions
 from ..models import Answer, ReviewState, State
-from . import paging
 from .submissions import _detail, _refused, indicator_rows
 
 WAITING = {

@@ -12,6 +12,7 @@ from sinovda.audit.models import AuditEvent
 from sinovda.cycles.lookup import get_cycle
 from sinovda.evidence import hints
 from sinovda.evidence.models import Document
+from sinovda.lib import paging
 from sinovda.regions.access import Need, region_view
 from sinovda.regions.models import Agency
 
@@ -19,7 +20,6 @@ from .. import actions, profile, rules, windows
 from ..forms import AnswerForm, CommentReplyForm, ProfileForm, ReopenForm, SubmissionCreateForm
 from ..lookup import get_submission, visible_submissions
 from ..models import EDITABLE_STATES, FieldComment, ReviewState, State
-from . import paging
 
 
 def _detail(submission):

@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sinovda.lib import paging
+
 from .. import actions
 from ..access import Need, region_view
 from ..accounts import account_control, with_roles_elsewhere
@@ -26,6 +28,9 @@ def _refused(request, access, membership, control):
     return render(request, "regions/person_refused.html", context, status=403)
 
 
+PEOPLE_PER_PAGE = 100
+
+
 @region_view(Need.MANAGE)
 def person_list(request, access):
     people = with_roles_elsewhere(
@@ -33,11 +38,17 @@ def person_list(request, access):
         .select_related("user", "agency", "region")
         .order_by("-is_active", "role", "user__full_name", "user__username")
     )
+    # A province or the nation's admin region can hold thousands of people: one page at a time.
+    page = paging.page_of(people, request, size=PEOPLE_PER_PAGE)
     rows = [
         (m, account_control(request.user, m, holds_role_elsewhere=m.holds_role_elsewhere))
-        for m in people
+        for m in page.object_list
     ]
-    return render(request, "regions/person_list.html", {"access": access, "rows": rows})
+    return render(
+        request,
+        "regions/person_list.html",
+        {"access": access, "rows": rows, "page": page, "filter_query": ""},
+    )
 
 
 @region_view(Need.MANAGE)
