@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sinovda.innovations.models import State, Submission
-from sinovda.innovations.views.paging import PAGE_SIZE
+from sinovda.lib.paging import PAGE_SIZE
 from sinovda.regions.models import Role
 from tests import factories
 
