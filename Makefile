@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PORT ?= 8000
 
-.PHONY: help setup demo worker test lint format messages bench
+.PHONY: help setup demo serve worker test lint format messages bench proof-short
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,16 +17,18 @@ demo: setup ## set everything up and start the app with the demo region (SQLite)
 	$(UV) run python manage.py migrate --no-input -v 0
 	$(UV) run python manage.py load_editions
 	$(UV) run python manage.py load_demo
-	@# Reminders, digests and the e-mail outbox run daily on the worker (docs/notifications.md).
-	$(UV) run python manage.py send_reminders --schedule -v 0
-	@# The worker makes generated files (reports, packs, certificates) in the background; it stops
-	@# with the server (Ctrl+C).
+	@# The worker makes generated files and sends mail in the background, and runs the periodic
+	@# jobs itself (reminders and digests at 06:00, cleanup; docs/workers.md); it stops with the
+	@# server (Ctrl+C).
 	trap 'kill 0' EXIT; \
-	$(UV) run python manage.py db_worker --no-reload & \
+	$(UV) run python manage.py run_worker & \
 	$(UV) run python manage.py runserver $(PORT)
 
-worker: ## run the background worker (generated files) on its own
-	$(UV) run python manage.py db_worker
+serve: setup ## run it for real on this machine: production settings, PostgreSQL, granian + worker (docs/deploy.md)
+	UV="$(UV)" PORT=$(PORT) tools/serve.sh
+
+worker: ## run a background worker on its own (files, mail, periodic jobs; docs/workers.md)
+	$(UV) run python manage.py run_worker
 
 test: setup ## lint + the full test suite (DATABASE_URL selects PostgreSQL)
 	$(UV) run ruff check .
@@ -51,3 +53,7 @@ bench: ## run the benchmarks (numbers and ratios, not pass/fail)
 	$(UV) run python bench/engine.py
 	$(UV) run python bench/web.py
 	$(UV) run python bench/outputs.py
+
+proof-short: ## the short load + fault proof: 2 nodes behind nginx, 1 minute, 10 users, each fault once (docs/deploy.md)
+	$(UV) run python bench/load.py --short --generate 0.3
+	$(UV) run python bench/faults.py --short
