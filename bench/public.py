@@ -17,6 +17,11 @@ too, in a child process, and compared: they must not grow with the data (×10).
     DATABASE_URL=postgres://sinovda@127.0.0.1:55433/sinovda_nation \\
         uv run python bench/public.py [--requests 200] [--seed 1] \\
         [--small-url postgres://sinovda@127.0.0.1:55433/sinovda_nation_small] [--profile PAGE]
+
+With --base-url the same requests go over HTTP to a running production server instead (granian, as
+deployed: docs/deploy.md), on one kept-alive connection, so each time includes what a visitor's
+request costs the server; start that server with SINOVDA_API_RATE=1000000/m and a shared cache.
+The database is still read here, to pick the inputs.
 """
 
 from __future__ import annotations
@@ -147,6 +152,36 @@ def pages(requests: int, rng: random.Random) -> list[tuple[str, str, list[str]]]
     return out
 
 
+class HttpClient:
+    """GET over one kept-alive HTTP connection (the --base-url mode), like Django's test client."""
+
+    def __init__(self, base_url: str):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.connection = None
+
+    def get(self, url: str):
+        import http.client
+
+        for attempt in (1, 2):  # a kept-alive connection the server closed: open a new one once
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.connection.request("GET", url, headers={"Host": "localhost"})
+                response = self.connection.getresponse()
+                response.read()
+                response.status_code = response.status
+                return response
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
 def get(client, url: str):
     response = client.get(url)
     if response.status_code != 200:
@@ -237,6 +272,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="profile one page: trivial, search, innovation, ...")
+    parser.add_argument(
+        "--base-url", help="time a running server over HTTP, e.g. http://127.0.0.1:8000"
+    )
     parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -260,7 +298,10 @@ def main() -> None:
         profile(client, page_list, args.profile)
         return
     started = time.perf_counter()
-    times = time_pages(client, page_list, args.requests)
+    timed = HttpClient(args.base_url) if args.base_url else client
+    if args.base_url:
+        print(f"lewat HTTP: {args.base_url}")
+    times = time_pages(timed, page_list, args.requests)
     elapsed = time.perf_counter() - started
     queries = count_queries(client, page_list)
     large = query_counts(os.environ["DATABASE_URL"], args.seed)
