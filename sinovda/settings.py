@@ -243,6 +243,11 @@ SINOVDA_TASK_RETRIES = {
     "sinovda.reports.jobs.make_output": {"attempts": 3, "base": 30, "cap": 600},
     "sinovda.notifications.tasks.deliver_outbox": {"attempts": 5, "base": 10, "cap": 600},
 }
+# Called with the task's arguments when a task is given up after its workers died too often, so the
+# record it was making does not wait forever.
+SINOVDA_TASK_GAVE_UP_HOOKS = {
+    "sinovda.reports.jobs.make_output": "sinovda.reports.jobs.worker_gave_up"
+}
 # Periodic work queued by the workers themselves, once per due time ("daily HH:MM" local time, or
 # "every N seconds|minutes|hours"); a task path or a plain function.
 SINOVDA_PERIODIC_TASKS = {

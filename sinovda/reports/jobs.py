@@ -145,6 +145,21 @@ class OutputFailed(Exception):
     pass
 
 
+def worker_gave_up(job_id: str) -> None:
+    """The workers gave the job's task up (its workers kept dying on it): say so on the page."""
+    OutputJob.objects.filter(
+        pk=job_id, status__in=[OutputJob.Status.QUEUED, OutputJob.Status.RUNNING]
+    ).update(
+        status=OutputJob.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_(
+            "Berkas tidak dapat dibuat karena proses pembuatnya berhenti berulang kali. Coba lagi; "
+            "bila tetap gagal, hubungi admin dan sebutkan kode %(code)s."
+        )
+        % {"code": str(job_id)[:8]},
+    )
+
+
 def prune(now=None) -> int:
     """Delete the files of expired jobs (the rows stay, so the page can say the file expired)."""
     count = 0

@@ -5,6 +5,7 @@ SINOVDA_WORKER_HEARTBEAT_SECONDS  how often a worker writes its heartbeat (defau
 SINOVDA_WORKER_MAX_LOST           a task whose worker died this many times fails (default 3)
 SINOVDA_TASK_RETRIES              task path -> attempts, or {"attempts", "base", "cap"} (seconds)
 SINOVDA_PERIODIC_TASKS            task or function path -> "daily HH:MM" / "every N minutes"
+SINOVDA_TASK_GAVE_UP_HOOKS        task path -> function called with its arguments when it is given up
 """
 
 import datetime
@@ -27,6 +28,10 @@ def heartbeat_seconds() -> float:
 
 def max_lost() -> int:
     return int(getattr(settings, "SINOVDA_WORKER_MAX_LOST", 3))
+
+
+def gave_up_hooks() -> dict[str, str]:
+    return dict(getattr(settings, "SINOVDA_TASK_GAVE_UP_HOOKS", {}))
 
 
 def result_retention_days() -> int:

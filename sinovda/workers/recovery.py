@@ -14,6 +14,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -80,6 +81,8 @@ def _recover(row: DBTaskResult, worker_id: str, now) -> int:
             updated = same_row.update(status=TaskResultStatus.READY)
         if not updated:
             return 0  # another worker got there first, or the task finished meanwhile
+        if give_up:
+            _tell_the_owner(row)
         TaskEvent.objects.create(
             task_id=row.pk,
             task_path=row.task_path,
@@ -97,3 +100,15 @@ def _recover(row: DBTaskResult, worker_id: str, now) -> int:
         "given up" if give_up else "back in the queue",
     )
     return 1
+
+
+def _tell_the_owner(row: DBTaskResult) -> None:
+    """A task given up after killing its workers never reaches its own failure handling, so the
+    record it was working on (an OutputJob "being made") would wait forever. Settings name, per task
+    path, a function called with the task's arguments in the same transaction
+    (SINOVDA_TASK_GAVE_UP_HOOKS); the workers import no domain app."""
+    hook_path = config.gave_up_hooks().get(row.task_path)
+    if not hook_path:
+        return
+    arguments = row.args_kwargs or {}
+    import_string(hook_path)(*arguments.get("args", []), **arguments.get("kwargs", {}))

@@ -505,6 +505,31 @@ def test_a_live_worker_keeps_its_task_and_a_task_lost_too_often_fails(settings):
     assert row.status == "FAILED" and row.exception_class_path == recovery.WORKER_LOST
 
 
+@pytest.mark.django_db
+def test_an_output_whose_workers_kept_dying_is_shown_failed_not_forever_running(
+    settings, client, failing_rekap
+):
+    settings.SINOVDA_WORKER_MAX_LOST = 1
+    region = factories.region(code="16.10", name="Kabupaten Ogan Ilir")
+    cycle = factories.cycle(region, 2023)
+    koordinator = factories.member(region, Role.COORDINATOR)
+    job = jobs.request_output(
+        SimpleNamespace(region=region, user=koordinator), "rekap", cycle=cycle
+    )
+    OutputJob.objects.filter(pk=job.pk).update(status=OutputJob.Status.RUNNING)
+    DBTaskResult.objects.update(
+        status="RUNNING",
+        worker_ids=["dead"],
+        started_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    assert recovery.recover_stale("w") == 1
+    job.refresh_from_db()
+    assert job.status == OutputJob.Status.FAILED and str(job.pk)[:8] in job.error
+    client.force_login(koordinator)
+    page = client.get(reverse("output_detail", args=[region.code, job.pk])).content.decode()
+    assert "Coba lagi" in page
+
+
 # --- periodic tasks ------------------------------------------------------------------------------
 
 
