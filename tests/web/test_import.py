@@ -860,3 +860,23 @@ def test_the_bulk_insert_writes_what_bulk_create_writes(region, cycle, agency):
     assert written["bulk_create"] == written["insert_objects"]
     assert written["insert_objects"]["budget"] == Decimal("1500000")
     assert written["insert_objects"]["other_affairs"] == ["Kesehatan"]
+
+
+def test_storage_down_at_upload_keeps_the_form_with_a_message_and_nothing_saved(
+    client, region, cycle, agency, operator, monkeypatch
+):
+    from sinovda.innovations.imports import stash
+    from sinovda.lib.storage import StorageUnavailable
+
+    def unreachable(*args, **kwargs):
+        raise StorageUnavailable("object storage unreachable (EndpointConnectionError)")
+
+    monkeypatch.setattr(stash, "save", unreachable)
+    client.force_login(operator)
+    book, sheet = open_template(cycle, agency)
+    put(sheet, 3, cycle, "name", "Aku Mandiri")
+    before = database_state()
+    response = upload(client, region, saved(book))
+    assert response.status_code == 200
+    assert "Penyimpanan berkas sedang tidak dapat dihubungi" in response.content.decode()
+    assert database_state() == before

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from sinovda.cycles.lookup import get_cycle
 from sinovda.lib.downloads import as_attachment
+from sinovda.lib.storage import StorageUnavailable
 from sinovda.regions.access import Need, get_agency_for_user, region_view
 from sinovda.regions.models import Agency
 
@@ -92,8 +93,19 @@ def _import_page(request, access, year):
             form.add_error("file", error.message)
             details = error.details
         else:
-            token = stash.save(plan, user=request.user, region=access.region)
-            return redirect("submission_import_preview", access.region.code, year, token)
+            try:
+                token = stash.save(plan, user=request.user, region=access.region)
+            except StorageUnavailable:
+                # The checked file is kept in the private storage until it is confirmed.
+                form.add_error(
+                    "file",
+                    _(
+                        "Penyimpanan berkas sedang tidak dapat dihubungi; berkas ini belum "
+                        "tersimpan. Unggah ulang beberapa saat lagi."
+                    ),
+                )
+            else:
+                return redirect("submission_import_preview", access.region.code, year, token)
     context = {
         "access": access,
         "cycle": cycle,
