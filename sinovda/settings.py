@@ -255,6 +255,7 @@ SINOVDA_PERIODIC_TASKS = {
     "sinovda.notifications.tasks.deliver_outbox": "every 5 minutes",
     "sinovda.reports.jobs.prune": "daily 02:30",
     "sinovda.workers.tasks.cleanup": "daily 03:00",
+    "sinovda.catalogue.rankings_warm.warm_rankings_if_changed": "every 1 minute",
 }
 # Finished task rows and task events are deleted after this many days.
 SINOVDA_TASK_RESULT_RETENTION_DAYS = env_int("SINOVDA_TASK_RESULT_RETENTION_DAYS", 14)

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -32,6 +34,9 @@ from .rankings_table import highlight_options, table_rows
 # The tab a visitor lands on: the largest cluster, where most Pemda are.
 DEFAULT_CLUSTER = "kabupaten"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Page bodies are keyed by the data version, so they never go stale; kept long, and written again by
+# the warm task (rankings_warm) well before they expire.
+BODY_SECONDS = 6 * 60 * 60
 CODE = re.compile(r"^[0-9]{2}(?:\.[0-9]{2})?$")
 CSV_HEADER = [
     "peringkat",
@@ -153,48 +158,127 @@ def _year(request, years: list[int]) -> int:
     return latest or datetime.date.today().year
 
 
-def _highlight(request, ranking: rankings.Ranking) -> str | None:
-    """The Pemda to mark: `?sorot=<code>`, else the signed-in person's own region if it is listed."""
-    listed = {row.region.code for row in ranking.rows}
-    wanted = request.GET.get("sorot", "")
-    if CODE.match(wanted) and wanted in listed:
-        return wanted
-    for membership in user_memberships(request.user):
-        if membership.region.code in listed:
-            return membership.region.code
-    return None
-
-
 def _provinces() -> list[Region]:
     return list(Region.objects.filter(kind=Region.Kind.PROVINCE).order_by("code"))
 
 
-def _page(request, template, ranking, years, extra):
-    highlight = _highlight(request, ranking)
+@dataclass(frozen=True)
+class Page:
+    """One ranking page: a national cluster (province None) or one province's kab/kota, for a year.
+    Its body (title, controls, table, chart) depends on nothing else but the data version, the
+    language and the highlighted Pemda."""
+
+    year: int
+    years: tuple[int, ...]  # years offered in the year selector
+    cluster: str = ""  # national pages
+    province: Region | None = None  # province pages
+
+    @property
+    def name(self) -> str:
+        return f"p:{self.province.code}" if self.province is not None else f"n:{self.cluster}"
+
+    def ranking(self) -> rankings.Ranking:
+        if self.province is not None:
+            return rankings.ranking(self.year, rankings.KABKOTA, self.province)
+        return rankings.ranking(self.year, self.cluster)
+
+    def frame(self) -> dict:
+        """What the page around the body shows (its title)."""
+        if self.province is not None:
+            return {"province": self.province, "year": self.year}
+        return {
+            "cluster": self.cluster,
+            "cluster_label": rankings.label(self.cluster),
+            "year": self.year,
+        }
+
+    def extra(self) -> dict:
+        if self.province is None:
+            return {
+                **self.frame(),
+                "cluster_param": self.cluster,
+                "tabs": [(value, rankings.label(value)) for value in rankings.CLUSTERS],
+                "is_listed": self.cluster in rankings.LISTED,
+                "show_province": True,
+                "csv_name": f"peringkat-iid-{self.year}-{self.cluster}.csv",
+            }
+        provinces = rankings.ranking(self.year, Region.Kind.PROVINCE.value)
+        own = provinces.row_of(self.province.code)
+        own_direction, own_amount = _change(own.change if own else None)
+        return {
+            **self.frame(),
+            "own": own,
+            "own_direction": own_direction,
+            "own_amount": own_amount,
+            "provinces_ranked": len(provinces.ranked),
+            "show_province": False,
+            "csv_name": f"peringkat-iid-{self.year}-{self.province.code}.csv",
+        }
+
+
+def _highlight(request, page: Page) -> str | None:
+    """The Pemda to mark: `?sorot=<code>`, else the signed-in person's own region if it is listed.
+    The ranking is read only when there is a candidate (an anonymous visitor without `sorot` needs
+    none: the cached body answers alone)."""
+    wanted = request.GET.get("sorot", "")
+    candidates = [wanted] if CODE.match(wanted) else []
+    candidates += [membership.region.code for membership in user_memberships(request.user)]
+    if not candidates:
+        return None
+    listed = {row.region.code for row in page.ranking().rows}
+    return next((code for code in candidates if code in listed), None)
+
+
+def body_key(page: Page, version: str, highlight: str | None) -> str:
+    """The cache key of a page body: data version, language, page, year, highlighted Pemda. The
+    body holds only relative links, so host and scheme do not matter."""
+    return "sinovda:rankings:body:{}:{}:{}:{}:{}".format(
+        version, translation.get_language(), page.name, page.year, highlight or "-"
+    )
+
+
+def render_body(page: Page, highlight: str | None = None) -> str:
+    """The page body, rendered (a cache miss, or the warm task: rankings_warm)."""
+    ranking = page.ranking()
     citations = _citations(ranking)
     lines = _lines(ranking, citations, highlight)
-    if request.GET.get("format") == "csv":
-        return _csv(ranking, lines, extra["csv_name"])
     context = {
         "ranking": ranking,
         "lines": lines,
         "year": ranking.year,
         "previous_year": ranking.year - 1,
-        **extra,
+        **page.extra(),
     }
-    # The main content (table, chart, controls) is the same for everyone with the same data
-    # version, language, query and highlighted Pemda: rendered once and cached (fragments).
-    key = fragments.key("ranking", request, rankings.current_version(), highlight)
-    content_template = template.replace("/national.html", "/_national_content.html").replace(
-        "/province.html", "/_province_content.html"
+    template = (
+        "catalogue/rankings/_province_content.html"
+        if page.province is not None
+        else "catalogue/rankings/_national_content.html"
     )
-    context["content"] = fragments.cached(
-        key,
-        lambda: render_to_string(
-            content_template, _content_context(context, ranking, years, citations, highlight)
-        ),
+    return render_to_string(
+        template, _content_context(context, ranking, page.years, citations, highlight)
     )
-    return render(request, template, context)
+
+
+def body(page: Page, highlight: str | None = None, *, refresh: bool = False) -> str:
+    """The cached body; `refresh` renders and stores it again (the warm task). Bodies without a
+    highlight are the ones the warm task pre-renders and keeps for BODY_SECONDS; highlighted ones
+    (one per Pemda) are kept as long as other page parts."""
+    key = body_key(page, rankings.current_version(), highlight)
+    content = None if refresh else cache.get(key)
+    if content is None:
+        content = render_body(page, highlight)
+        cache.set(key, content, BODY_SECONDS if highlight is None else fragments.CACHE_SECONDS)
+    return content
+
+
+def _page(request, template, page: Page):
+    if request.GET.get("format") == "csv":
+        ranking = page.ranking()
+        highlight = _highlight(request, page)
+        lines = _lines(ranking, _citations(ranking), highlight)
+        return _csv(ranking, lines, page.extra()["csv_name"])
+    content = body(page, _highlight(request, page))
+    return render(request, template, {**page.frame(), "content": content})
 
 
 def _content_context(context, ranking, years, citations, highlight) -> dict:
@@ -281,25 +365,25 @@ def _national(request):
     cluster = request.GET.get("klaster", "")
     if cluster not in rankings.CLUSTERS:
         cluster = DEFAULT_CLUSTER
-    years = rankings.years(cluster)
-    year = _year(request, years)
-    ranking = rankings.ranking(year, cluster)
-    tabs = [(value, rankings.label(value)) for value in rankings.CLUSTERS]
-    return _page(
-        request,
-        "catalogue/rankings/national.html",
-        ranking,
-        years,
-        {
-            "cluster": cluster,
-            "cluster_label": rankings.label(cluster),
-            "cluster_param": cluster,
-            "tabs": tabs,
-            "is_listed": cluster in rankings.LISTED,
-            "show_province": True,
-            "csv_name": f"peringkat-iid-{year}-{cluster}.csv",
-        },
+    return _page(request, "catalogue/rankings/national.html", national_page(cluster, request))
+
+
+def national_page(cluster: str, request=None, year: int | None = None) -> Page:
+    """The national page of a cluster, for the requested year (or the given one)."""
+    years = tuple(rankings.years(cluster))
+    return Page(year=year or _year(request, years), years=years, cluster=cluster)
+
+
+def province_page(province: Region, request=None, year: int | None = None) -> Page:
+    """A province's page: years of the kab/kota's results, and of the province's own shown above."""
+    years = tuple(
+        sorted(
+            set(rankings.years(rankings.KABKOTA, province))
+            | set(rankings.years(Region.Kind.PROVINCE.value, province)),
+            reverse=True,
+        )
     )
+    return Page(year=year or _year(request, years), years=years, province=province)
 
 
 @public_view
@@ -311,33 +395,4 @@ def ranking_province(request, region_code):
     if province is None:
         raise Http404
     with rankings.one_version():
-        return _province(request, province)
-
-
-def _province(request, province):
-    # Years of the kab/kota's results, and of the province's own shown above them.
-    years = sorted(
-        set(rankings.years(rankings.KABKOTA, province))
-        | set(rankings.years(Region.Kind.PROVINCE.value, province)),
-        reverse=True,
-    )
-    year = _year(request, years)
-    ranking = rankings.ranking(year, rankings.KABKOTA, province)
-    provinces = rankings.ranking(year, Region.Kind.PROVINCE.value)
-    own = provinces.row_of(province.code)
-    own_direction, own_amount = _change(own.change if own else None)
-    return _page(
-        request,
-        "catalogue/rankings/province.html",
-        ranking,
-        years,
-        {
-            "province": province,
-            "own": own,
-            "own_direction": own_direction,
-            "own_amount": own_amount,
-            "provinces_ranked": len(provinces.ranked),
-            "show_province": False,
-            "csv_name": f"peringkat-iid-{year}-{province.code}.csv",
-        },
-    )
+        return _page(request, "catalogue/rankings/province.html", province_page(province, request))

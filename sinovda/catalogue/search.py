@@ -198,7 +198,7 @@ CARD_COLUMNS = {
 }
 
 
-def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
+def page(queryset, text: str, offset: int, limit: int, count_upto: int, conditions=None) -> Page:
     """One page of `matching(queryset, text)` and the number of matches counted up to
     `count_upto`: one query on PostgreSQL, two elsewhere.
 
@@ -207,7 +207,11 @@ def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
     facet matches, and all matches: three reads of one indexed vector each, every one with a LIMIT
     (the planner's estimate for a single vector is good, so it walks the order index for a
     common word and takes the GIN index for a rare one). A row's tier comes from its two small
-    vectors. The count is a fourth read, unordered, that stops at `count_upto` matches."""
+    vectors. The count is a fourth read, unordered, that stops at `count_upto` matches.
+
+    `conditions` (from `direct_conditions`, the same filters `queryset` applies): the four reads are
+    then written here directly instead of compiled by the ORM, which cost more than the reads
+    themselves on a cold page."""
     text = clean_query(text)
     if connection.vendor != "postgresql":
         found = matching(queryset, text)
@@ -216,6 +220,11 @@ def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
     if not words(text) or queryset.query.is_empty():
         return Page([], 0, [])
     reach = offset + limit
+    if conditions is not None:
+        branches, (count_sql, count_params) = _direct_reads(text, reach, count_upto, conditions)
+        return _page_query(
+            queryset, text, offset, limit, count_upto, branches, count_sql, count_params
+        )
     flags = {
         "in_name": _pg_condition(_PG_IN_NAME, text),
         "in_label": _pg_condition(_PG_IN_LABEL, text),
@@ -238,9 +247,11 @@ def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
         count_sql, count_params = counted.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (e.g. an empty id list)
         return Page([], 0, [])
-    (name_sql, name_params), (label_sql, label_params), (all_sql, all_params) = branches
-    excerpt, excerpt_params = _excerpt_sql("p", text)
-    tables = {
+    return _page_query(queryset, text, offset, limit, count_upto, branches, count_sql, count_params)
+
+
+def _tables() -> dict[str, str]:
+    return {
         name: connection.ops.quote_name(model._meta.db_table)
         for name, model in (
             ("publication", Publication),
@@ -249,6 +260,12 @@ def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
             ("innovation", Innovation),
         )
     }
+
+
+def _page_query(queryset, text, offset, limit, count_upto, branches, count_sql, count_params):
+    (name_sql, name_params), (label_sql, label_params), (all_sql, all_params) = branches
+    excerpt, excerpt_params = _excerpt_sql("p", text)
+    tables = _tables()
     # Django cannot order a union of sliced queries: the merge is written here, around the
     # ORM's own SQL for each read (filters and joins included); then the shown rows' card
     # columns and excerpts (ts_headline only for them), and the count, in the same round trip.
@@ -287,6 +304,69 @@ def page(queryset, text: str, offset: int, limit: int, count_upto: int) -> Page:
         return Page([], 0, [])
     # A page past the end: the count still matters (the paginator then shows the last page).
     return Page([], matches(queryset, text).order_by()[:count_upto].count(), [])
+
+
+# The filters the direct SQL of `page` writes itself (filters.apply_filters's simple ones), as SQL
+# on the publication row `p`; {region} is the region table. Each takes one parameter per %s.
+_DIRECT_FILTERS = {
+    "region": ("p.region_id IN (SELECT id FROM {region} WHERE code = %s)", 1),
+    "province": (
+        "p.region_id IN (SELECT r.id FROM {region} r LEFT JOIN {region} pr "
+        "ON pr.id = r.province_id WHERE r.code = %s OR pr.code = %s)",
+        2,
+    ),
+    "form": ("p.form = %s", 1),
+    "kind": ("p.kind = %s", 1),
+    "stage": ("p.stage = %s", 1),
+    "theme": ("p.theme = %s", 1),
+    "year": ("p.year = %s", 1),
+}
+
+
+def direct_conditions(filters: dict) -> list[tuple[str, list]] | None:
+    """The filters (apply_filters's keyword -> typed value) as SQL for `page`, or None when one of
+    them needs the ORM (urusan, predikat, OPD, a value that is not a sensible year): the caller
+    then passes none and `page` compiles the queryset's own SQL."""
+    conditions = []
+    for name, value in filters.items():
+        if value is None or str(value).strip() == "":
+            continue
+        if name not in _DIRECT_FILTERS:
+            return None
+        value = str(value).strip()
+        if name == "year":
+            if not value.isdigit() or not 1900 <= int(value) <= 2999:
+                return None
+            value = int(value)
+        sql, count = _DIRECT_FILTERS[name]
+        conditions.append((sql, [value] * count))
+    return conditions
+
+
+def _direct_reads(text: str, reach: int, count_upto: int, conditions):
+    """The three ordered reads and the count of `page`, for the publications under `conditions`."""
+    tables = _tables()
+    where = [sql.format(region=tables["region"]) for sql, _params in conditions]
+    where_params = [param for _sql, params in conditions for param in params]
+    query = _pg_query()
+    match = _PG_MATCH.format(table="p", q=query)
+    flags = f"{_PG_IN_NAME.format(table='p', q=query)}, {_PG_IN_LABEL.format(table='p', q=query)}"
+    branches = []
+    for condition in (_PG_IN_NAME, _PG_IN_LABEL, _PG_MATCH):
+        parts = [condition.format(table="p", q=query)]
+        if condition != _PG_MATCH and _negated(text):
+            parts.append(match)
+        sql = (
+            f"SELECT p.id, p.year, p.name, {flags} FROM {tables['publication']} p "  # noqa: S608
+            f"WHERE {' AND '.join(parts + where)} ORDER BY p.year DESC, p.name ASC, p.id ASC "
+            "LIMIT %s"
+        )
+        branches.append((sql, [text, text, *[text] * len(parts), *where_params, reach]))
+    count_sql = (
+        f"SELECT p.id FROM {tables['publication']} p "  # noqa: S608
+        f"WHERE {' AND '.join([match, *where])} LIMIT %s"
+    )
+    return branches, (count_sql, [text, *where_params, count_upto])
 
 
 def _fallback(queryset, text: str):

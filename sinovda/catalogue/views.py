@@ -92,9 +92,10 @@ class Found:
     excerpts, and the capped count come from one query on PostgreSQL (search.page); elsewhere
     the rows and excerpts take two more."""
 
-    def __init__(self, queryset, query: str, page_number):
+    def __init__(self, queryset, query: str, page_number, conditions=None):
         self.queryset = queryset
         self.query = query
+        self.conditions = conditions  # search.direct_conditions of the filters (None: the ORM's)
         try:
             number = max(1, int(page_number))
         except (TypeError, ValueError):
@@ -106,7 +107,7 @@ class Found:
         if self._page is None or self.offset != offset:
             self.offset = offset
             self._page = search.page(
-                self.queryset, self.query, offset, PAGE_SIZE, SEARCH_COUNT_CAP + 1
+                self.queryset, self.query, offset, PAGE_SIZE, SEARCH_COUNT_CAP + 1, self.conditions
             )
         return self._page
 
@@ -168,12 +169,12 @@ def catalogue(request):
     """Search and filter the published innovations."""
     query = " ".join(_param(request, "cari").split())
     chosen = {name: _param(request, name) for name in filter_form.PARAMS}
-    publications = apply_filters(
-        _listed(), **{filter_form.PARAMS[name]: value for name, value in chosen.items()}
-    )
+    filters = {filter_form.PARAMS[name]: value for name, value in chosen.items()}
+    publications = apply_filters(_listed(), **filters)
     cap = COUNT_CAP
     if query:
-        publications = Found(publications, query, request.GET.get("halaman"))
+        conditions = search.direct_conditions(filters)
+        publications = Found(publications, query, request.GET.get("halaman"), conditions)
         cap = SEARCH_COUNT_CAP
     page = CappedPaginator(publications, PAGE_SIZE, cap).get_page(request.GET.get("halaman"))
     items = _cards(list(page.object_list))

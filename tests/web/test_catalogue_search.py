@@ -474,3 +474,40 @@ def test_the_count_stops_at_the_cap_and_says_more(client, catalogue, monkeypatch
     _names, response = found(client)
     assert not response.context["page"].paginator.more
     assert "3 inovasi" in response.content.decode()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the direct SQL of search.page (PostgreSQL)")
+@pytest.mark.parametrize("text", ["sehat", "kota", "a", "sehat -tata", "tidak ada"])
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"region": "16.10"},
+        {"province": "17"},
+        {"province": "16", "kind": "digital"},
+        {"form": "tata_kelola", "stage": "uji_coba"},
+        {"theme": "Stunting", "year": "2023"},
+        {"year": "2024"},
+        {"region": "99.99"},
+    ],
+)
+def test_the_direct_search_sql_finds_what_the_orm_finds(spread, text, chosen):
+    from sinovda.catalogue.views import _listed
+
+    queryset = filters.apply_filters(_listed(), **chosen)
+    conditions = search.direct_conditions(chosen)
+    assert conditions is not None
+    for offset, limit in ((0, 20), (1, 1)):
+        orm = search.page(queryset, text, offset, limit, 3)
+        direct = search.page(queryset, text, offset, limit, 3, conditions)
+        assert direct == orm
+
+
+def test_filters_the_direct_search_sql_does_not_write_go_through_the_orm():
+    assert search.direct_conditions({"affair": "Kesehatan"}) is None
+    assert search.direct_conditions({"predicate": "Inovatif"}) is None
+    assert search.direct_conditions({"agency": "12"}) is None
+    assert search.direct_conditions({"year": "dua ribu"}) is None
+    assert search.direct_conditions({"year": " 2024 ", "kind": "", "form": None}) == [
+        ("p.year = %s", [2024])
+    ]

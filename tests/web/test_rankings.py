@@ -448,3 +448,87 @@ def test_the_old_province_page_redirects_to_the_public_one(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("ranking_province", args=["16"]) + "?tahun=2023"
     assert client.get(reverse("province_ranking", args=["16.01"])).status_code == 404
+
+
+# --- pre-rendered page bodies (catalogue.rankings_warm) -------------------------------------------
+
+
+def test_a_new_result_shows_on_the_next_request_after_a_cached_page(client):
+    region = kab("16.01", "Kabupaten Ogan Ilir")
+    result(region, 2023, "50.00")
+    assert "50,00" in client.get(reverse("ranking_national"), {"tahun": 2023}).content.decode()
+    result(region, 2023, "65.43")  # a new snapshot: a new data version, a new body key
+    html = client.get(reverse("ranking_national"), {"tahun": 2023}).content.decode()
+    assert "65,43" in html and "50,00" not in html
+    province = client.get(reverse("ranking_province", args=["16"]), {"tahun": 2023})
+    assert "65,43" in province.content.decode()
+
+
+def test_the_warm_task_renders_every_page_once_per_data_version(client, monkeypatch):
+    from sinovda.catalogue import rankings_views, rankings_warm
+
+    region = kab("16.01", "Kabupaten Ogan Ilir")
+    result(region, 2023, "50.00")
+    provinces = Region.objects.filter(kind=Region.Kind.PROVINCE).count()
+    pages = (len(rankings.CLUSTERS) + provinces) * 2  # one year, two languages
+    assert rankings_warm.warm_rankings_if_changed.call() == pages
+    assert rankings_warm.warm_rankings_if_changed.call() == 0  # same version: nothing to do
+    # A visitor's request renders no body: it is in the cache already.
+    rendered = []
+    original = rankings_views.render_body
+    monkeypatch.setattr(
+        rankings_views, "render_body", lambda *args: rendered.append(args) or original(*args)
+    )
+    assert "50,00" in client.get(reverse("ranking_national")).content.decode()
+    assert client.get(reverse("ranking_province", args=["16"])).status_code == 200
+    assert rendered == []
+    result(region, 2023, "70.00")
+    assert rankings_warm.warm_if_changed() == pages  # a new version: warmed again
+    rendered.clear()
+    assert "70,00" in client.get(reverse("ranking_national")).content.decode()
+    assert rendered == []
+
+
+def test_the_warm_command_fills_the_cache(client):
+    from django.core.management import call_command
+
+    result(kab("16.01"), 2023, "50.00")
+    out = io.StringIO()
+    call_command("warm_rankings", stdout=out)
+    assert "ranking pages rendered" in out.getvalue()
+
+
+def test_each_language_has_its_own_cached_body(client):
+    from sinovda.catalogue import rankings_warm
+
+    result(kab("16.01"), 2023, "50.00")
+    rankings_warm.warm()
+    indonesian = client.get(reverse("ranking_national")).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("ranking_national")).content.decode()
+    assert 'lang="id"' in indonesian and 'lang="en"' in english
+    # The body's own text follows the language (a source label is translated in both catalogues).
+    assert "Peringkat Indeks Inovasi Daerah 2023" in indonesian
+    assert "Peringkat Indeks Inovasi Daerah 2023" not in english
+
+
+def test_a_highlighted_pemda_is_never_shared_with_other_visitors(client):
+    from sinovda.catalogue import rankings_warm
+
+    own, other = kab("16.01", "Kabupaten Ogan Ilir"), kab("16.02", "Kabupaten Banyuasin")
+    result(own, 2023, "61.16")
+    result(other, 2023, "50.00")
+    rankings_warm.warm()
+    marked = '<tr id="pemda-16.02" aria-current="true">'
+    assert marked in client.get(reverse("ranking_national"), {"sorot": "16.02"}).content.decode()
+    plain = client.get(reverse("ranking_national")).content.decode()
+    assert marked not in plain and 'aria-current="true"' not in plain.split("<table")[1]
+    client.force_login(factories.member(own, Role.COORDINATOR))
+    mine = client.get(reverse("ranking_national")).content.decode()
+    assert '<tr id="pemda-16.01" aria-current="true">' in mine
+    client.logout()
+    html = client.get(reverse("ranking_national")).content.decode()
+    assert '<tr id="pemda-16.01" aria-current="true">' not in html
+    # An unknown or ill-formed code highlights nothing (and is not a cache key of its own).
+    bad = client.get(reverse("ranking_national"), {"sorot": "99.99"}).content.decode()
+    assert 'aria-current="true"' not in bad.split("<table")[1]

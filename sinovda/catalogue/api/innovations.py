@@ -8,6 +8,7 @@ rather than by relevance, because a cursor needs a fixed order.
 """
 
 import json
+import re
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -41,7 +42,12 @@ KEYSET = paging.Keyset(
         paging.Key("name", str),
         paging.Key("id", int),
     ],
-    value_of=lambda pub: (pub.year, pub.name, pub.id),
+    # List pages read plain values (dicts); other callers may pass a Publication.
+    value_of=lambda pub: (
+        (pub["year"], pub["name"], pub["id"])
+        if isinstance(pub, dict)
+        else (pub.year, pub.name, pub.id)
+    ),
 )
 COLUMNS = [
     "public_id",
@@ -100,6 +106,77 @@ def _row(request, pub: Publication) -> dict:
         "summary": pub.summary,
         "url": request.build_absolute_uri(page),
         "published_at": pub.published_at,
+    }
+
+
+# What a list page reads: plain values, no model instances (one dict a row, straight into JSON).
+_LIST_VALUES = (
+    "id",
+    "name",
+    "year",
+    "stage",
+    "kind",
+    "form",
+    "main_affair",
+    "other_affairs",
+    "theme",
+    "implementation_date",
+    "maturity",
+    "maturity_max",
+    "summary",
+    "published_at",
+    "innovation__public_id",
+    "region__code",
+    "region__name",
+    "agency_id",
+    "agency__name",
+    "agency__short_name",
+)
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_ID_MARK = "0sinovdaid0"
+
+
+class _Links:
+    """Absolute catalogue links of a page's rows: the URL pattern reversed and the host read once,
+    not per row (an id that would need quoting goes through reverse())."""
+
+    def __init__(self, request):
+        self.request = request
+        self.origin = request.build_absolute_uri("/")[:-1]
+        self.pattern = reverse("catalogue_innovation", kwargs={"public_id": _ID_MARK})
+
+    def __call__(self, public_id: str) -> str:
+        if _PLAIN_ID.match(public_id):
+            return self.origin + self.pattern.replace(_ID_MARK, public_id)
+        page = reverse("catalogue_innovation", kwargs={"public_id": public_id})
+        return self.request.build_absolute_uri(page)
+
+
+def _list_row(link, v: dict) -> dict:
+    """`_row` of a list page's values (the same keys, order and values)."""
+    public_id = v["innovation__public_id"]
+    return {
+        "public_id": public_id,
+        "name": v["name"],
+        "region": {"code": v["region__code"], "name": v["region__name"]},
+        "agency": {
+            "id": v["agency_id"],
+            "name": v["agency__name"],
+            "short_name": v["agency__short_name"],
+        },
+        "year": v["year"],
+        "stage": _coded("stage", v["stage"]),
+        "kind": _coded("kind", v["kind"]),
+        "form": _coded("form", v["form"]),
+        "main_affair": v["main_affair"],
+        "affairs": [a for a in [v["main_affair"], *v["other_affairs"]] if a],
+        "theme": v["theme"],
+        "implementation_date": v["implementation_date"],
+        "maturity": decimal_text(v["maturity"]),
+        "maturity_max": decimal_text(v["maturity_max"]),
+        "summary": v["summary"],
+        "url": link(public_id),
+        "published_at": v["published_at"],
     }
 
 
@@ -173,8 +250,9 @@ def _list_page(request, filters, params) -> tuple[list[dict], str | None, str]:
     )
     if filters.q and filters.q.strip():
         publications = search.matching(publications, filters.q.strip())
-    page = paging.page(publications, KEYSET, params.cursor, params.limit)
-    rows = [_row(request, pub) for pub in page.rows]
+    page = paging.page(publications.values(*_LIST_VALUES), KEYSET, params.cursor, params.limit)
+    link = _Links(request)
+    rows = [_list_row(link, values) for values in page.rows]
     next_url = paging.next_url(request, page.next_cursor)
     body = json.dumps({"items": rows, "next": next_url}, cls=NinjaJSONEncoder)
     return rows, next_url, body
