@@ -67,7 +67,9 @@ def setup_django(database_url: str | None) -> None:
     # Cached page parts (catalogue.fragments) and rankings share Django's cache. The default
     # per-process cache keeps 300 entries: fewer than the distinct inputs of one run, so entries
     # evict each other. Size it as a deployment would (docs/benchmarks.md).
-    settings.CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
+    # A shared cache (CACHE_URL=redis://…, as deployed) has no such limit.
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        settings.CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
 
 
 def search_words(rng: random.Random) -> list[str]:
