@@ -55,5 +55,7 @@ bench: ## run the benchmarks (numbers and ratios, not pass/fail)
 	$(UV) run python bench/outputs.py
 
 proof-short: ## the short load + fault proof: 2 nodes behind nginx, 1 minute, 10 users, each fault once (docs/deploy.md)
-	$(UV) run python bench/load.py --short --generate 0.3
-	$(UV) run python bench/faults.py --short
+	@# Both run, whatever the first one says; either failing fails the target.
+	$(UV) run python bench/load.py --short --generate 0.3; load=$$?; \
+	$(UV) run python bench/faults.py --short; faults=$$?; \
+	test $$load -eq 0 -a $$faults -eq 0
