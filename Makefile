@@ -55,7 +55,8 @@ bench: ## run the benchmarks (numbers and ratios, not pass/fail)
 	$(UV) run python bench/outputs.py
 
 proof-short: ## the short load + fault proof: 2 nodes behind nginx, 1 minute, 10 users, each fault once (docs/deploy.md)
-	@# Both run, whatever the first one says; either failing fails the target.
-	$(UV) run python bench/load.py --short --generate 0.3; load=$$?; \
+	@# Both run, whatever the first one says; either failing fails the target. CI passes
+	@# LOAD_FLAGS=--no-latency-targets: on a shared 2-core runner latency is reported, not judged.
+	$(UV) run python bench/load.py --short --generate 0.3 $(LOAD_FLAGS); load=$$?; \
 	$(UV) run python bench/faults.py --short; faults=$$?; \
 	test $$load -eq 0 -a $$faults -eq 0

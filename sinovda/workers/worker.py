@@ -7,15 +7,20 @@ task, a worker above `max_rss_bytes` stops gracefully and its service manager st
 """
 
 import logging
+import time
 from functools import partial
 
+from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import config, retry
+from . import config, recovery, retry
 from .heartbeat import Pulse, rss_bytes
 
 log = logging.getLogger(__name__)
+# Seconds between attempts while the database is unreachable (doubling up to the maximum).
+OUTAGE_FIRST_WAIT = 1
+OUTAGE_MAX_WAIT = 10
 
 
 class SinovdaWorker(Worker):
@@ -31,7 +36,7 @@ class SinovdaWorker(Worker):
         # In batch mode (drain the queue, then exit) the pulse beats between tasks instead.
         self.pulse.start(background=not self.batch)
         try:
-            super().run()
+            self._run_through_outages()
         finally:
             self.pulse.stop()
             log.info(
@@ -39,6 +44,40 @@ class SinovdaWorker(Worker):
                 self.worker_id,
                 f" ({self.stop_reason})" if self.stop_reason else "",
             )
+
+    def _run_through_outages(self) -> None:
+        """The library's loop, started again after the database went away. A worker that exited
+        instead would leave the queue unserved until its service manager restarts it (and not at
+        all under `make demo`). A task cut off by the outage is put back in the queue (its
+        heartbeat never stopped, so no other worker would take it)."""
+        delay = OUTAGE_FIRST_WAIT
+        while True:
+            try:
+                super().run()
+                return
+            except (OperationalError, InterfaceError) as error:
+                if self.batch or not self.running:
+                    raise
+                log.warning(
+                    "worker %s: database unreachable (%s); trying again in %s s",
+                    self.worker_id,
+                    type(error).__name__,
+                    delay,
+                )
+                connections.close_all()
+                time.sleep(delay)
+                delay = min(delay * 2, OUTAGE_MAX_WAIT)
+                try:
+                    released = recovery.release_own(self.worker_id)
+                except (OperationalError, InterfaceError):
+                    continue  # still down: the next round tries again
+                delay = OUTAGE_FIRST_WAIT
+                if released:
+                    log.warning(
+                        "worker %s: %s interrupted task(s) back in the queue",
+                        self.worker_id,
+                        released,
+                    )
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         attempt = retry.Attempt(

@@ -674,3 +674,36 @@ def test_cleanup_removes_old_rows_but_keeps_the_schedule(settings):
         DBTaskResult.objects.get(pk=fresh.id).pk
     ]
     assert PeriodicRun.objects.get().due_at == long_ago  # the newest stays for the scheduler
+
+
+@pytest.mark.django_db
+def test_a_worker_waits_out_a_database_outage_and_gives_back_the_cut_off_task(monkeypatch):
+    from django.db import OperationalError
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from sinovda.workers import worker as worker_module
+
+    cut_off = _running_row("w-outage")
+    calls = []
+
+    def library_loop(self):
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Worker, "run", library_loop)
+    monkeypatch.setattr(worker_module.time, "sleep", lambda seconds: None)
+    worker = worker_module.SinovdaWorker(
+        queue_names=["default"],
+        excluded_queue_names=[],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="w-outage",
+    )
+    worker.pulse.start = lambda background=True: None
+    worker.run()
+    assert len(calls) == 3  # it went on after each outage instead of exiting
+    assert DBTaskResult.objects.get(pk=cut_off).status == "READY"
