@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from sinovda.regions.models import Role
+from tests import factories
 from tests.s3server import moto_server, s3_url  # noqa: F401 - fixtures
 
 
@@ -30,3 +32,35 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# A region with its 2023 cycle, an OPD and one person per role: the default cast of a page test.
+# A module that needs other values defines its own fixture of the same name, which wins.
+@pytest.fixture
+def region():
+    return factories.region()
+
+
+@pytest.fixture
+def cycle(region):
+    return factories.cycle(region, 2023)
+
+
+@pytest.fixture
+def agency(region):
+    return factories.agency(region, name="Dinas Kesehatan", short_name="Dinkes")
+
+
+@pytest.fixture
+def coordinator(region):
+    return factories.member(region, Role.COORDINATOR)
+
+
+@pytest.fixture
+def verifier(region):
+    return factories.member(region, Role.VERIFIER)
+
+
+@pytest.fixture
+def operator(region, agency):
+    return factories.member(region, Role.OPERATOR, agency=agency)

@@ -22,36 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def region():
-    return factories.region()
-
-
-@pytest.fixture
-def cycle(region):
-    return factories.cycle(region, 2023)
-
-
-@pytest.fixture
-def agency(region):
-    return factories.agency(region, name="Dinas Kesehatan", short_name="Dinkes")
-
-
-@pytest.fixture
-def coordinator(region):
-    return factories.member(region, Role.COORDINATOR)
-
-
-@pytest.fixture
-def verifier(region):
-    return factories.member(region, Role.VERIFIER)
-
-
-@pytest.fixture
-def operator(region, agency):
-    return factories.member(region, Role.OPERATOR, agency=agency)
-
-
-@pytest.fixture
 def builds(monkeypatch):
     """How many times the dashboard was built (not taken from the cache)."""
     calls = []

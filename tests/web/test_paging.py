@@ -12,35 +12,9 @@ from django.utils import timezone
 
 from sinovda.innovations.models import State, Submission
 from sinovda.lib.paging import PAGE_SIZE
-from sinovda.regions.models import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def region():
-    return factories.region()
-
-
-@pytest.fixture
-def cycle(region):
-    return factories.cycle(region, 2023)
-
-
-@pytest.fixture
-def agency(region):
-    return factories.agency(region, name="Dinas Kesehatan", short_name="Dinkes")
-
-
-@pytest.fixture
-def coordinator(region):
-    return factories.member(region, Role.COORDINATOR)
-
-
-@pytest.fixture
-def operator(region, agency):
-    return factories.member(region, Role.OPERATOR, agency=agency)
 
 
 def reports(cycle, n, agency=None, state=State.SUBMITTED, prefix="Laporan"):
