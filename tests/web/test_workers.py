@@ -693,6 +693,12 @@ def test_a_worker_waits_out_a_database_outage_and_gives_back_the_cut_off_task(mo
 
     monkeypatch.setattr(Worker, "run", library_loop)
     monkeypatch.setattr(worker_module.time, "sleep", lambda seconds: None)
+    # The real worker drops its dead connections; here that would also close the test's own
+    # transaction (PostgreSQL), so the drops are only counted.
+    closed = []
+    monkeypatch.setattr(
+        worker_module, "connections", SimpleNamespace(close_all=lambda: closed.append(1))
+    )
     worker = worker_module.SinovdaWorker(
         queue_names=["default"],
         excluded_queue_names=[],
@@ -706,4 +712,5 @@ def test_a_worker_waits_out_a_database_outage_and_gives_back_the_cut_off_task(mo
     worker.pulse.start = lambda background=True: None
     worker.run()
     assert len(calls) == 3  # it went on after each outage instead of exiting
+    assert len(closed) == 2
     assert DBTaskResult.objects.get(pk=cut_off).status == "READY"
