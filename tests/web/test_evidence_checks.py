@@ -37,31 +37,6 @@ def region():
 
 
 @pytest.fixture
-def cycle(region):
-    return factories.cycle(region, 2023)
-
-
-@pytest.fixture
-def agency(region):
-    return factories.agency(region, name="Dinas Kesehatan", short_name="Dinkes")
-
-
-@pytest.fixture
-def operator(region, agency):
-    return factories.member(region, Role.OPERATOR, agency=agency)
-
-
-@pytest.fixture
-def verifier(region):
-    return factories.member(region, Role.VERIFIER)
-
-
-@pytest.fixture
-def coordinator(region):
-    return factories.member(region, Role.COORDINATOR)
-
-
-@pytest.fixture
 def draft(cycle, agency):
     return factories.submission(
         cycle, agency=agency, name=SIPANDAI, levels=factories.mandatory_levels(cycle, 2)
