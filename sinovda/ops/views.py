@@ -10,18 +10,12 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sinovda.lib.marks import public_view
 from sinovda.lib.request_id import current_request_id
 
 from . import metrics
 from .health import readiness
 from .outage import is_database_outage, outage_response
-
-
-def public_view(view):
-    """Open to everyone on purpose, like regions.access.public_view (the URL-walk test reads the
-    mark); ops keeps clear of the domain apps so it can answer when they cannot."""
-    view.sinovda_permission = "public"
-    return view
 
 
 @public_view

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from sinovda.lib.marks import public_view  # noqa: F401 - re-exported for the views
+
 from .models import PROVINCE_ROLES, REGION_READERS, Agency, Membership, Region, Role
 
 
@@ -189,12 +191,6 @@ def national_admin_view(view):
 
     wrapped.sinovda_permission = "national_admin"
     return wrapped
-
-
-def public_view(view):
-    """Mark a view as intentionally open to everyone (the URL-walk test checks for a mark)."""
-    view.sinovda_permission = "public"
-    return view
 
 
 def login_view(view):

@@ -55,21 +55,6 @@ def region():
     return factories.region(code="16.10", name="Kabupaten Ogan Ilir")
 
 
-@pytest.fixture
-def cycle(region):
-    return factories.cycle(region, 2023)
-
-
-@pytest.fixture
-def agency(region):
-    return factories.agency(region, name="Dinas Kesehatan", short_name="Dinkes")
-
-
-@pytest.fixture
-def coordinator(region):
-    return factories.member(region, Role.COORDINATOR)
-
-
 def document(region, agency, tag, *, kind="pdf", number="", date=None, subject="", name=None):
     data = pdf_bytes(tag) if kind == "pdf" else jpg_bytes(tag)
     upload = SimpleUploadedFile(name or f"scan {tag.decode()}.{kind}", data)
