@@ -21,7 +21,7 @@ from sinovda.innovations import affairs
 from sinovda.innovations.models import Form, Kind, Stage
 from sinovda.regions.models import Agency, Region
 
-from . import versions
+from . import fragments, versions
 from .fragments import CACHE_SECONDS
 from .models import Publication
 
@@ -172,13 +172,13 @@ def _select_html(item: Filter, everything: str) -> str:
 
 def fields_html(chosen: dict) -> SafeString:
     """The filter form's selects as HTML, cached per catalogue version (read first), language and
-    chosen filters."""
+    chosen filters, and kept in this process too (fragments.shared): every search shares it."""
     stamp, _changed = versions.current()
     parts = (stamp, translation.get_language(), sorted(chosen.items()))
     key = "sinovda:catalogue:filterform:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    html = cache.get(key)
-    if html is None:
+
+    def build():
         everything = escape(_("Semua"))
-        html = "\n      ".join(_select_html(item, everything) for item in selects(chosen, stamp))
-        cache.set(key, html, CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - every label and value is escaped above
+        return "\n      ".join(_select_html(item, everything) for item in selects(chosen, stamp))
+
+    return mark_safe(fragments.shared(key, build))  # noqa: S308 - every value is escaped above

@@ -5,7 +5,7 @@ processes or nodes must share it, or each counts and caches on its own (the real
 the rate times the number of processes). So production without CACHE_URL uses the database (shared
 by construction); Redis is the faster choice when there is one; process memory is for development.
 
-    redis://[:password@]host:6379/0   (rediss:// for TLS)  -> RedisCache
+    redis://[:password@]host:6379/0   (rediss:// for TLS)  -> ResilientRedisCache
     db://table_name                                        -> DatabaseCache
     locmem://[name]                                        -> LocMemCache
     dummy://                                               -> DummyCache (caches nothing)
@@ -21,6 +21,7 @@ DEFAULT_DB_TABLE = "sinovda_cache"
 _TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 # Every key carries the project's prefix, so a Redis shared with something else cannot collide.
 KEY_PREFIX = "sinovda"
+REDIS_CONNECT_TIMEOUT = 0.25  # seconds
 
 
 def parse_cache_url(url: str) -> dict:
@@ -29,9 +30,13 @@ def parse_cache_url(url: str) -> dict:
         if not urlsplit(url).hostname:
             raise ImproperlyConfigured(f"CACHE_URL needs a host: {_safe(url)!r}")
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but an unreachable Redis is a cache miss (lib.redis_cache).
+            "BACKEND": "sinovda.lib.redis_cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": KEY_PREFIX,
+            # Short: a cache call normally takes well under a millisecond, and a page waits for
+            # at most one timeout before it is built without the cache.
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": 1.0},
         }
     if scheme == "db":
         table = url[len("db://") :].strip("/") or DEFAULT_DB_TABLE

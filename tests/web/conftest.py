@@ -29,9 +29,13 @@ def _empty_cache():
     # a rollback, so two tests could otherwise share a version and read each other's entries.
     from django.core.cache import cache
 
+    from sinovda.catalogue import fragments
+
     cache.clear()
+    fragments.clear_local()
     yield
     cache.clear()
+    fragments.clear_local()
 
 
 # A region with its 2023 cycle, an OPD and one person per role: the default cast of a page test.

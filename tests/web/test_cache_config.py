@@ -1,16 +1,14 @@
 """The shared cache (CACHE_URL, sinovda/lib/cache_url.py): parsing, the production default, the
 database cache's table, and a real Redis shared by two processes counting the API rate limit.
 
-Redis: the test starts /usr/bin/redis-server on a free port; it skips only when the binary is
-missing and SINOVDA_REQUIRE_SERVERS is unset (CI sets it, so a missing server fails there).
+Redis: the test starts /usr/bin/redis-server on a free port (tests/redisserver.py); it skips only
+when the binary is missing and SINOVDA_REQUIRE_SERVERS is unset (CI sets it, so a missing server
+fails there). What happens when Redis goes away: test_cache_outage.py.
 """
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from sinovda.lib.cache_url import default_cache_url, parse_cache_url
+from tests.redisserver import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,24 +25,24 @@ ROOT = Path(__file__).resolve().parents[2]
 # --- parsing --------------------------------------------------------------------------------------
 
 
+DJANGO = "django.core.cache.backends"
+REDIS = "sinovda.lib.redis_cache.ResilientRedisCache"
+
+
 @pytest.mark.parametrize(
     "url,backend,location",
     [
-        ("redis://127.0.0.1:6379/0", "redis.RedisCache", "redis://127.0.0.1:6379/0"),
-        (
-            "rediss://:pw@cache.internal:6380/2",
-            "redis.RedisCache",
-            "rediss://:pw@cache.internal:6380/2",
-        ),
-        ("db://sinovda_cache", "db.DatabaseCache", "sinovda_cache"),
-        ("db://", "db.DatabaseCache", "sinovda_cache"),
-        ("locmem://", "locmem.LocMemCache", "sinovda"),
-        ("locmem://pages", "locmem.LocMemCache", "pages"),
+        ("redis://127.0.0.1:6379/0", REDIS, "redis://127.0.0.1:6379/0"),
+        ("rediss://:pw@cache.internal:6380/2", REDIS, "rediss://:pw@cache.internal:6380/2"),
+        ("db://sinovda_cache", f"{DJANGO}.db.DatabaseCache", "sinovda_cache"),
+        ("db://", f"{DJANGO}.db.DatabaseCache", "sinovda_cache"),
+        ("locmem://", f"{DJANGO}.locmem.LocMemCache", "sinovda"),
+        ("locmem://pages", f"{DJANGO}.locmem.LocMemCache", "pages"),
     ],
 )
 def test_cache_urls_name_the_backend(url, backend, location):
     config = parse_cache_url(url)
-    assert config["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert config["BACKEND"] == backend
     assert config["LOCATION"] == location
     assert config["KEY_PREFIX"] == "sinovda"
 
@@ -102,7 +101,7 @@ def test_the_settings_read_cache_url(tmp_path):
     }
     assert _settings(production, code).stdout.strip().endswith("db.DatabaseCache")
     redis = _settings({**production, "CACHE_URL": "redis://10.0.0.5:6379/1"}, code)
-    assert redis.stdout.strip().endswith("redis.RedisCache")
+    assert redis.stdout.strip().endswith("ResilientRedisCache")
     assert _settings(base, code).stdout.strip().endswith("locmem.LocMemCache")
     wrong = _settings({**base, "CACHE_URL": "memcached://x"}, code)
     assert wrong.returncode != 0 and "CACHE_URL" in wrong.stderr
@@ -151,42 +150,12 @@ def test_login_lockouts_live_in_the_database_not_a_cache(client):
 # --- Redis, shared by two processes ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not os.path.exists(binary):
-        if os.environ.get("SINOVDA_REQUIRE_SERVERS"):
-            pytest.fail("redis-server is required (SINOVDA_REQUIRE_SERVERS is set)")
-        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - the installed redis-server, fixed arguments
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("redis-server did not start")
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.mark.django_db

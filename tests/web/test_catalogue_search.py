@@ -503,6 +503,55 @@ def test_the_direct_search_sql_finds_what_the_orm_finds(spread, text, chosen):
         assert direct == orm
 
 
+@pytest.fixture
+def tiers(cycle, koordinator):
+    """Eight publications with "irigasi" in the name (2), only in the tematik (2), only in the
+    story (3), and nowhere (1), over two years."""
+    made = {}
+    cycles = {cycle.year: cycle, 2024: factories.cycle(cycle.region, 2024)}
+    for key, year, profile in [
+        ("name_old", 2023, {"name": "Irigasi Tetes Lama"}),
+        ("name_new", 2024, {"name": "Irigasi Sawah Baru"}),
+        ("theme_a", 2023, {"name": "Air Tani A", "theme": "Irigasi"}),
+        ("theme_b", 2024, {"name": "Air Tani B", "theme": "Irigasi"}),
+        ("story_a", 2023, {"name": "Petani Muda A", "result": "Saluran irigasi diperbaiki."}),
+        ("story_b", 2024, {"name": "Petani Muda B", "result": "Pompa irigasi bersama."}),
+        ("story_c", 2024, {"name": "Petani Muda C", "result": "Jadwal irigasi bergilir."}),
+        ("none", 2024, {"name": "Pasar Pagi"}),
+    ]:
+        made[key] = publish(cycles[year], koordinator, goal="Hasil panen naik.", **profile)
+    return made
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the staged reads of search.page (PostgreSQL)")
+def test_every_page_of_a_search_is_its_slice_of_the_full_ranking(tiers):
+    """search.page reads the name, then the name and facets, then the whole text, each only when
+    the reads before it did not fill the page: every page must still be exactly the ranking's."""
+    everything = Publication.objects.all()
+    ranking = [p.pk for p in search.matching(everything, "irigasi")]
+    assert len(ranking) == 7
+    assert ranking[:2] == [tiers["name_new"].pk, tiers["name_old"].pk]
+    assert set(ranking[2:4]) == {tiers["theme_a"].pk, tiers["theme_b"].pk}
+    conditions = search.direct_conditions({})
+    for limit in (1, 2, 3, 5, 20):
+        for offset in range(0, 9):
+            for given in (None, conditions):
+                got = search.page(everything, "irigasi", offset, limit, 100, given)
+                assert got.ids == ranking[offset : offset + limit], (offset, limit, given)
+                assert got.count == 7
+
+
+@pytest.mark.skipif(not POSTGRES, reason="ts_headline excerpts (PostgreSQL)")
+def test_a_card_marks_the_story_only_where_the_story_is_why_it_was_found(client, tiers):
+    _shown, response = found(client, cari="irigasi")
+    excerpts = {item.name: str(item.excerpt) for item in response.context["items"]}
+    # Found in the story alone: the excerpt shows where.
+    assert "<mark>irigasi</mark>" in excerpts["Petani Muda A"]
+    # Found in the name: the card's name shows it; the excerpt is the plain summary.
+    assert excerpts["Irigasi Tetes Lama"].startswith("Hasil panen naik.")
+    assert "<mark>" not in excerpts["Irigasi Tetes Lama"]
+
+
 def test_filters_the_direct_search_sql_does_not_write_go_through_the_orm():
     assert search.direct_conditions({"affair": "Kesehatan"}) is None
     assert search.direct_conditions({"predicate": "Inovatif"}) is None
