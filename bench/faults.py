@@ -2,7 +2,8 @@
 
 A PostgreSQL cluster of our own (bench/harness.py: Debian's binaries, a free port) gets one province
 of the synthetic nation (`generate_nation --province 16`) and the people of bench/load.py; the
-installation has 2 app nodes behind nginx, 2 workers and moto as the object storage. Then:
+installation has 2 app nodes behind nginx, 2 workers, Redis as the shared cache and moto as the
+object storage. Then:
 
   a  PostgreSQL stopped and started under load: requests meanwhile get the 503 page (no 500, none
      hangs past the timeout); the app answers 200 again within 10 s of the database returning; no
@@ -14,6 +15,8 @@ installation has 2 app nodes behind nginx, 2 workers and moto as the object stor
   e  backup → wipe (database dropped, stored objects deleted) → restore: the same row count in every
      table and the same checksum for every evidence file
   d  object storage stopped: an evidence upload fails with the clear message and nothing is recorded
+  f  Redis (the shared cache) killed under load: pages are built without it, so no request fails;
+     started again, it is used again (keys written) within 10 s; no write lost or doubled
 
 Prints PASS/FAIL per fault with its numbers; exit status 1 when any fails.
 
@@ -447,10 +450,71 @@ def storage_down(site, cluster, plan, short: bool):
     )
 
 
+def redis_down(site, cluster, plan, short: bool):
+    from django.utils import timezone
+
+    if not site.use_redis:
+        return result("f Redis down", False, "the installation has no Redis")
+    reset_counters()
+    since = timezone.now()
+    runner = users(site, 6)
+    prober = Prober(Browser(site.url), "/katalog/?cari=layanan")
+    gevent.sleep(5 if short else 10)
+    down_at = time.monotonic()
+    requests_before = sum(len(v) for v in load_users.SAMPLES.values())
+    site.kill("redis")
+    gevent.sleep(10 if short else 30)
+    requests_down = sum(len(v) for v in load_users.SAMPLES.values()) - requests_before
+    errors_down = sum(1 for t in FAILURE_TIMES if t >= down_at)
+    site.start_redis()
+    up_at = time.monotonic()
+    used_again = None
+    while time.monotonic() - up_at < 15:
+        gevent.sleep(0.5)
+        if _redis_keys(site) > 0:
+            used_again = time.monotonic() - up_at
+            break
+    seen = prober.stop()
+    stop_users(runner)
+    during = [s for s in seen if down_at <= s[0] <= up_at]
+    statuses = collections.Counter(s[1] for s in during)
+    slowest = max((s[2] for s in during), default=0.0)
+    fresh_connection()
+    problems, numbers = load.check_integrity(since)
+    writes = {kind: (n["ok"], n["failed"]) for kind, n in numbers.items()}
+    passed = (
+        during
+        and errors_down == 0
+        and set(statuses) == {200}
+        and used_again is not None
+        and used_again <= RECOVERY_SECONDS
+        and not problems
+    )
+    return result(
+        "f Redis down",
+        bool(passed),
+        f"while down: {errors_down} failed of {requests_down} requests, public search "
+        f"{dict(statuses)}, slowest {slowest:.2f} s; cache used again "
+        f"{'never' if used_again is None else f'{used_again:.1f} s'} after Redis returned; "
+        f"writes ok/failed {writes}; "
+        f"integrity {'; '.join(problems) or 'ok'}",
+    )
+
+
+def _redis_keys(site) -> int:
+    import redis
+
+    try:
+        return redis.Redis(port=site.ports["redis"], socket_timeout=1).dbsize()
+    except redis.exceptions.RedisError:
+        return 0
+
+
 FAULTS = {
     "a": database_restart,
     "b": node_killed,
     "c": worker_killed,
+    "f": redis_down,
     "e": backup_restore,  # before d: d stops the object storage for good
     "d": storage_down,
 }
@@ -458,7 +522,7 @@ FAULTS = {
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="abced", help="which faults, e.g. a,c")
+    parser.add_argument("--only", default="abcfed", help="which faults, e.g. a,c")
     parser.add_argument("--short", action="store_true", help="shorter load phases (CI)")
     parser.add_argument("--scale", type=float, default=0.3, help="generate_nation --scale")
     args = parser.parse_args(argv)
@@ -477,6 +541,7 @@ def main(argv=None) -> int:
         cluster.url("sinovda"),
         workers=2,
         s3=True,
+        redis=True,
         folder=folder / "site",
         extra_env={
             "SINOVDA_API_RATE": "1000000/m",
