@@ -81,6 +81,66 @@ class RssSampler:
         self.greenlet.kill()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children it has waited for (the worker's OCR runs)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_by_part(site) -> dict[str, float]:
+    """CPU seconds used so far by each part of the installation, by the load generator (this
+    process) and by the whole machine (busy and all, from /proc/stat)."""
+    parts = {
+        name: sum(_cpu_seconds(pid) for pid in site.pids(prefix))
+        for name, prefix in (
+            ("aplikasi", "node"),
+            ("worker", "worker"),
+            ("nginx", "nginx"),
+            ("redis", "redis"),
+        )
+    }
+    parts["PostgreSQL"] = sum(_cpu_seconds(pid) for pid in _postgres_pids())
+    times = os.times()
+    parts["pembangkit beban"] = times.user + times.system
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    parts["mesin: sibuk"] = (sum(values[:8]) - idle) / CLOCK_TICKS
+    parts["mesin: semua"] = sum(values[:8]) / CLOCK_TICKS
+    return parts
+
+
+def report_cpu(before: dict[str, float], after: dict[str, float]) -> None:
+    """Where the machine's cores went during the run (so a reader can size a real server, where
+    the load generator is elsewhere and the workers may be)."""
+    used = {name: after[name] - before[name] for name in before}
+    available = used.pop("mesin: semua")
+    busy = used.pop("mesin: sibuk")
+    shares = ", ".join(f"{name} {100 * value / available:.0f} %" for name, value in used.items())
+    rest = busy - sum(used.values())
+    print(
+        f"CPU selama uji ({available:.0f} detik-inti tersedia): {shares}, lain {100 * rest / available:.0f} %, "
+        f"menganggur {100 * (available - busy) / available:.0f} %"
+    )
+
+
 def run_users(site, users: int, spawn_rate: float, seconds: float, think: float | None) -> float:
     """Run the page classes against the site; returns the seconds measured."""
     for user_class in load_users.USER_CLASSES:
@@ -262,9 +322,12 @@ def main(argv=None) -> int:
 
     since = timezone.now()
     sampler = RssSampler(site)
+    cpu_before = cpu_by_part(site)
     seconds = run_users(site, args.users, args.spawn_rate, args.minutes * 60, think)
+    cpu_after = cpu_by_part(site)
     sampler.stop()
     print(f"beban mesin sesudah: {os.getloadavg()[0]:.1f}")
+    report_cpu(cpu_before, cpu_after)
     missed = report_latency(seconds)
     if args.no_latency_targets:
         missed = [m for m in missed if not m.startswith("p95")]
