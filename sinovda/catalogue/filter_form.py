@@ -170,10 +170,12 @@ def _select_html(item: Filter, everything: str) -> str:
     return "".join(out)
 
 
-def fields_html(chosen: dict) -> SafeString:
-    """The filter form's selects as HTML, cached per catalogue version (read first), language and
-    chosen filters, and kept in this process too (fragments.shared): every search shares it."""
-    stamp, _changed = versions.current()
+def fields_html(chosen: dict, stamp: str | None = None) -> SafeString:
+    """The filter form's selects as HTML, cached per catalogue version (`stamp`, read before any
+    data; read here when not given), language and chosen filters, and kept in this process too
+    (fragments.shared): every search shares it."""
+    if stamp is None:
+        stamp, _changed = versions.current()
     parts = (stamp, translation.get_language(), sorted(chosen.items()))
     key = "sinovda:catalogue:filterform:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

@@ -4,6 +4,7 @@ Everything here reads Publication rows (the frozen public copies), the regions a
 awards, and results through the scores app. Nothing reads a report, an answer or a document.
 """
 
+import hashlib
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -92,10 +93,11 @@ class Found:
     excerpts, and the capped count come from one query on PostgreSQL (search.page); elsewhere
     the rows and excerpts take two more."""
 
-    def __init__(self, queryset, query: str, page_number, conditions=None):
+    def __init__(self, queryset, query: str, page_number, conditions=None, stamp=None):
         self.queryset = queryset
         self.query = query
         self.conditions = conditions  # search.direct_conditions of the filters (None: the ORM's)
+        self.stamp = stamp  # the catalogue version read before any data (None: no caching)
         try:
             number = max(1, int(page_number))
         except (TypeError, ValueError):
@@ -106,10 +108,25 @@ class Found:
     def _load(self, offset: int) -> search.Page:
         if self._page is None or self.offset != offset:
             self.offset = offset
-            self._page = search.page(
+            self._page = self._cached_page(offset)
+        return self._page
+
+    def _cached_page(self, offset: int) -> search.Page:
+        """search.page (ids, capped count and, on PostgreSQL, the cards: plain values), cached
+        under the catalogue version when the filters are ones its SQL writes directly: the same
+        words and filters again (the next visitor of a popular search, paging back) cost a cache
+        read instead of the page query."""
+
+        def read():
+            return search.page(
                 self.queryset, self.query, offset, PAGE_SIZE, SEARCH_COUNT_CAP + 1, self.conditions
             )
-        return self._page
+
+        if self.stamp is None or self.conditions is None:
+            return read()
+        parts = (self.stamp, self.query, self.conditions, offset, PAGE_SIZE, SEARCH_COUNT_CAP)
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        return fragments.cached(f"sinovda:catalogue:search:{digest}", read)
 
     def count(self) -> int:
         return self._load(self.offset).count
@@ -167,6 +184,7 @@ def _card(row: dict) -> Card:
 @require_safe
 def catalogue(request):
     """Search and filter the published innovations."""
+    stamp, _changed = versions.current()  # before any data: the caches below are keyed by it
     query = " ".join(_param(request, "cari").split())
     chosen = {name: _param(request, name) for name in filter_form.PARAMS}
     filters = {filter_form.PARAMS[name]: value for name, value in chosen.items()}
@@ -174,7 +192,7 @@ def catalogue(request):
     cap = COUNT_CAP
     if query:
         conditions = search.direct_conditions(filters)
-        publications = Found(publications, query, request.GET.get("halaman"), conditions)
+        publications = Found(publications, query, request.GET.get("halaman"), conditions, stamp)
         cap = SEARCH_COUNT_CAP
     page = CappedPaginator(publications, PAGE_SIZE, cap).get_page(request.GET.get("halaman"))
     items = _cards(list(page.object_list))
@@ -191,7 +209,7 @@ def catalogue(request):
         "filtered": bool(query or any(chosen.values())),
         "filters_open": any(chosen.values()),
         "filter_query": urlencode({k: v for k, v in kept.items() if v}),
-        "filter_fields": filter_form.fields_html(chosen),
+        "filter_fields": filter_form.fields_html(chosen, stamp),
         "page_url": request.build_absolute_uri(request.path),
     }
     return render(request, "catalogue/catalogue.html", context)

@@ -552,6 +552,31 @@ def test_a_card_marks_the_story_only_where_the_story_is_why_it_was_found(client,
     assert "<mark>" not in excerpts["Irigasi Tetes Lama"]
 
 
+def test_a_repeated_search_is_read_from_the_cache(client, catalogue):
+    from django.test.utils import CaptureQueriesContext
+
+    first, _ = found(client, cari="sampah")
+    with CaptureQueriesContext(connection) as queries:
+        again, response = found(client, cari="sampah")
+    assert again == first == ["Bank Sampah Desa", "Posyandu Digital"]
+    assert "2 inovasi" in response.content.decode()
+    # The catalogue version; SQLite then reads the cached ids' cards and snippets.
+    assert len(queries) == (1 if POSTGRES else 3)
+    # Other words, filters or pages are other entries.
+    assert found(client, cari="posyandu")[0] == ["Posyandu Digital"]
+    assert found(client, cari="sampah", tahun="2099")[0] == []
+
+
+def test_an_unpublished_innovation_leaves_a_cached_search_at_once(client, catalogue, koordinator):
+    from sinovda.catalogue import actions
+
+    assert "Bank Sampah Desa" in found(client, cari="sampah")[0]
+    actions.unpublish(catalogue["sampah"].innovation, acting_user=koordinator)
+    shown, response = found(client, cari="sampah")
+    assert shown == ["Posyandu Digital"]
+    assert "Bank Sampah Desa" not in response.content.decode()
+
+
 def test_filters_the_direct_search_sql_does_not_write_go_through_the_orm():
     assert search.direct_conditions({"affair": "Kesehatan"}) is None
     assert search.direct_conditions({"predicate": "Inovatif"}) is None
