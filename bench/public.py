@@ -9,6 +9,12 @@ province and year), and an API list page (/api/v1/innovations, per province). Th
 the login form (GET), as in issue 11. Requests are interleaved page by page, so a burst of load on
 the machine falls on every page alike.
 
+Every input is different within a run, and the run first moves the catalogue's data version (as a
+publish does), so each search and innovation page is a first visit: nothing cached by an earlier run
+or request answers it (--warm keeps the version). The rankings are read as the workers keep them,
+pre-rendered (manage.py warm_rankings). A second pass of the same inputs, read from the caches, is
+printed after the table for information; the targets are judged on the first.
+
 Printed per page: median and p95 in ms, both as a ratio to the trivial page of the same run, and
 the SQL queries per request (the most seen). Targets: p95 ≤ 150 ms and p95 ≤ 3× the trivial page's
 p95. With --small-url (a database generated with --scale 0.1), the query counts are measured there
@@ -72,9 +78,11 @@ def setup_django(database_url: str | None) -> None:
         settings.CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 5000
 
 
-def search_words(rng: random.Random) -> list[str]:
-    """Topics of the synthetic nation (a few hundred matches each), and after every second one a
-    common word (thousands of matches: the costly case for ranking)."""
+def search_words(rng: random.Random, count: int = 0) -> list[str]:
+    """At least `count` different searches: the synthetic nation's topics (a few hundred matches
+    each), after every second one a common word (thousands of matches: the costly case for
+    ranking), then each topic with a common word. All different, so no search of a run is
+    answered from the search-page cache (views.Found) by an earlier one."""
     from sinovda.core.nation import TOPICS
 
     specific = sorted({topic for topics in TOPICS.values() for topic in topics})
@@ -84,7 +92,11 @@ def search_words(rng: random.Random) -> list[str]:
         words.append(topic)
         if i % 2:
             words.append(COMMON_WORDS[(i // 2) % len(COMMON_WORDS)])
-    return words
+    for common in COMMON_WORDS:
+        if len(words) >= count:
+            break
+        words += [f"{topic} {common}" for topic in specific if common not in topic.split()]
+    return list(dict.fromkeys(words))
 
 
 def pages(requests: int, rng: random.Random) -> list[tuple[str, str, list[str]]]:
@@ -104,7 +116,7 @@ def pages(requests: int, rng: random.Random) -> list[tuple[str, str, list[str]]]
     picked = rng.sample(ids, min(requests, len(ids)))
     provinces = list(Region.objects.filter(kind="provinsi").order_by("code").values_list("code"))
     provinces = [code for (code,) in provinces]
-    words = search_words(rng)
+    words = search_words(rng, requests)
     out = [("trivial", "halaman masuk (trivial)", cycle([reverse("login")]))]
     wanted = [
         (
@@ -112,7 +124,7 @@ def pages(requests: int, rng: random.Random) -> list[tuple[str, str, list[str]]]
             "katalog: pencarian",
             "catalogue",
             None,
-            ["?" + urlencode({"cari": w}) for w in words],
+            ["?" + urlencode({"cari": w}) for w in words[:requests]],
         ),
         ("innovation", "halaman inovasi", "catalogue_innovation", picked, [""]),
         (
@@ -189,6 +201,19 @@ def get(client, url: str):
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}")
     return response
+
+
+def fresh_catalogue_version() -> None:
+    """Move the catalogue's data version, as a publish does: every cached catalogue part (search
+    pages, innovation pages, the filter form) of earlier runs is then out of reach, so each input of
+    this run is a first visit. The rankings are untouched: the workers keep them rendered
+    (warm_rankings), whatever visitors do."""
+    from django.db import transaction
+
+    from sinovda.catalogue import versions
+
+    with transaction.atomic():
+        versions.bump()
 
 
 def time_pages(client, page_list, rounds: int) -> dict[str, list[float]]:
@@ -277,6 +302,11 @@ def main() -> None:
     parser.add_argument(
         "--base-url", help="time a running server over HTTP, e.g. http://127.0.0.1:8000"
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="keep the catalogue version: inputs cached by earlier runs are read from the cache",
+    )
     parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -303,8 +333,12 @@ def main() -> None:
     timed = HttpClient(args.base_url) if args.base_url else client
     if args.base_url:
         print(f"lewat HTTP: {args.base_url}")
+    if not args.warm:
+        fresh_catalogue_version()
+        print("versi katalog dipindah: tiap pencarian dan halaman inovasi adalah kunjungan pertama")
     times = time_pages(timed, page_list, args.requests)
     elapsed = time.perf_counter() - started
+    again = time_pages(timed, page_list, args.requests)
     queries = count_queries(client, page_list)
     large = query_counts(os.environ["DATABASE_URL"], args.seed)
     small = query_counts(args.small_url, args.seed) if args.small_url else None
@@ -333,6 +367,13 @@ def main() -> None:
         f"Target p95 ≤ {P95_MS} ms: {'PASS' if verdicts['ms'] else 'FAIL'}; "
         f"p95 ≤ {P95_RATIO:g}× halaman masuk: {'PASS' if verdicts['ratio'] else 'FAIL'}"
     )
+    print("\nputaran kedua, masukan yang sama (dari cache; informasi, bukan target):")
+    for key, label, _urls in page_list:
+        median, high = statistics.median(again[key]), p95(again[key])
+        print(
+            f"  {label:<26}{median:>10.1f}{high:>9.1f}"
+            f"{median / statistics.median(again['trivial']):>9.1f} / {high / p95(again['trivial']):.1f}"
+        )
     if small:
         print("\nkueri per permintaan, proses baru (dingin / hangat), data ×0.1 dan ×1")
         print(f"  ×0.1: {small['dataset']}")

@@ -215,12 +215,15 @@ def catalogue(request):
     return render(request, "catalogue/catalogue.html", context)
 
 
+# Names by scalar subqueries, read only for the rows kept, rather than joins: planning a query with
+# three more joined tables cost more than running it (search.CARD_COLUMNS, docs/catalogue.md).
 SIMILAR_BRANCH = (
     "SELECT * FROM (SELECT p.id AS pk, p.name AS name, p.year AS year, p.form AS form, "
     "p.kind AS kind, p.stage AS stage, p.summary AS summary, p.maturity AS maturity, "
-    "r.name AS region_name, a.name AS agency_name, i.public_id AS public_id "
-    "FROM {publication} p JOIN {region} r ON r.id = p.region_id "
-    "JOIN {agency} a ON a.id = p.agency_id JOIN {innovation} i ON i.id = p.innovation_id "
+    "(SELECT r.name FROM {region} r WHERE r.id = p.region_id) AS region_name, "
+    "(SELECT a.name FROM {agency} a WHERE a.id = p.agency_id) AS agency_name, "
+    "(SELECT i.public_id FROM {innovation} i WHERE i.id = p.innovation_id) AS public_id "
+    "FROM {publication} p "
     "WHERE p.{field} = %s AND p.region_id <> %s "
     "ORDER BY p.year DESC, p.maturity DESC, p.name LIMIT %s) AS {field}_rows"
 )
@@ -274,10 +277,9 @@ def innovation(request, public_id):
 PAGE_COLUMNS = (
     "SELECT p.id, p.name, p.year, p.main_affair, p.theme, p.region_id, p.agency_id, "
     "p.maturity, p.maturity_max, p.profile, p.summary, p.published_at, "
-    "r.code, r.name, a.name FROM {publication} p "
-    "JOIN {innovation} i ON i.id = p.innovation_id "
-    "JOIN {region} r ON r.id = p.region_id JOIN {agency} a ON a.id = p.agency_id "
-    "WHERE i.public_id = %s"
+    "r.code, r.name, (SELECT a.name FROM {agency} a WHERE a.id = p.agency_id) "
+    "FROM {publication} p JOIN {region} r ON r.id = p.region_id "
+    "WHERE p.innovation_id = (SELECT i.id FROM {innovation} i WHERE i.public_id = %s)"
 )
 
 
