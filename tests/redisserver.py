@@ -12,11 +12,7 @@ import time
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.s3server import free_port
 
 
 def binary() -> str:
